@@ -105,3 +105,20 @@ func Fields(err error) List {
 	}
 	return nil
 }
+
+// Join merges the field errors of several validations into one List (nil when all passed),
+// so a form shows every problem at once. A non-application error is returned as is.
+func Join(errs ...error) error {
+	var out List
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		fields := Fields(err)
+		if fields == nil {
+			return err
+		}
+		out = append(out, fields...)
+	}
+	return out.Err()
+}

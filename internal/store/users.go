@@ -46,17 +46,22 @@ func (db *DB) CreateUser(ctx context.Context, u *user.User) error {
 		if err := checkEmailFree(ctx, tx, u.Email, u.ID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`, search_text)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			u.ID, u.Email, u.FullName, u.Phone, u.PasswordHash, u.Active, u.SystemAdmin, u.Lang,
-			now, now, nullTime(u.LastLoginAt), vn.Fold(u.FullName+" "+u.Email))
-		if err != nil {
-			return fmt.Errorf("insert user: %w", err)
-		}
-		return nil
+		return insertUser(ctx, tx, u)
 	})
 	if err != nil {
 		return fmt.Errorf("create user %s: %w", u.Email, err)
+	}
+	return nil
+}
+
+// insertUser writes a validated user row with its search text.
+func insertUser(ctx context.Context, q querier, u *user.User) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO users (`+userColumns+`, search_text)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		u.ID, u.Email, u.FullName, u.Phone, u.PasswordHash, u.Active, u.SystemAdmin, u.Lang,
+		u.CreatedAt, u.UpdatedAt, nullTime(u.LastLoginAt), vn.Fold(u.FullName+" "+u.Email))
+	if err != nil {
+		return fmt.Errorf("insert user %s: %w", u.Email, err)
 	}
 	return nil
 }
@@ -324,6 +329,99 @@ func (db *DB) SetLoginFailures(ctx context.Context, key string, failures int, fi
 func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1`, key); err != nil {
 		return fmt.Errorf("clear login failures: %w", err)
+	}
+	return nil
+}
+
+// CreateFirstAdmin creates the installation's first system administrator, once. The
+// "setup_done" settings row is inserted in the same transaction, so two concurrent setup
+// requests (even on two servers) cannot both succeed.
+func (db *DB) CreateFirstAdmin(ctx context.Context, u *user.User) error {
+	u.Normalize()
+	u.SystemAdmin, u.Active = true, true
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if u.PasswordHash == "" {
+		return failure.InvalidField("password", "user.password_required")
+	}
+	if u.ID == "" {
+		u.ID = NewID()
+	}
+	now := db.Now()
+	u.CreatedAt, u.UpdatedAt = now, now
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+			return fmt.Errorf("count users: %w", err)
+		}
+		if n > 0 {
+			return failure.New(failure.Conflict, "", "setup.already_done")
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('setup_done', $1) ON CONFLICT (key) DO NOTHING`,
+			now.Format(time.RFC3339))
+		if err != nil {
+			return fmt.Errorf("mark setup: %w", err)
+		}
+		if k, err := res.RowsAffected(); err != nil || k == 0 {
+			return failure.New(failure.Conflict, "", "setup.already_done")
+		}
+		return insertUser(ctx, tx, u)
+	})
+	if err != nil {
+		return fmt.Errorf("create first admin: %w", err)
+	}
+	return nil
+}
+
+// SetupDone reports whether the first administrator exists (or demo data was loaded).
+func (db *DB) SetupDone(ctx context.Context) (bool, error) {
+	n, err := db.CountUsers(ctx)
+	return n > 0, err
+}
+
+// CreateUserWithRole creates an official and their first role assignment in one
+// transaction: either both exist afterwards or neither.
+func (db *DB) CreateUserWithRole(ctx context.Context, u *user.User, a *user.Assignment) error {
+	u.Normalize()
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if u.PasswordHash == "" {
+		return failure.InvalidField("password", "user.password_required")
+	}
+	if !a.Role.Valid() {
+		return failure.InvalidField("role", "user.role_invalid")
+	}
+	if u.ID == "" {
+		u.ID = NewID()
+	}
+	if a.ID == "" {
+		a.ID = NewID()
+	}
+	a.UserID = u.ID
+	now := db.Now()
+	u.CreatedAt, u.UpdatedAt = now, now
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := checkEmailFree(ctx, tx, u.Email, u.ID); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT path, name FROM units WHERE id = $1`, a.UnitID).Scan(&a.UnitPath, &a.UnitName); errors.Is(err, sql.ErrNoRows) {
+			return failure.InvalidField("unit_id", "unit.not_found")
+		} else if err != nil {
+			return fmt.Errorf("check unit: %w", err)
+		}
+		if err := insertUser(ctx, tx, u); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO role_assignments (id, user_id, unit_id, role, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			a.ID, a.UserID, a.UnitID, string(a.Role), now); err != nil {
+			return fmt.Errorf("insert assignment: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("create user %s: %w", u.Email, err)
 	}
 	return nil
 }

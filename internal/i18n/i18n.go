@@ -1,0 +1,130 @@
+// Package i18n holds the user-interface messages in flat JSON catalogs, one per language
+// (Vietnamese is the default, English the second), and picks a language for a request.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"golang.org/x/text/language"
+)
+
+//go:embed catalog/*.json
+var catalogFS embed.FS
+
+// Default is the language used when nothing else is asked for.
+const Default = "vi"
+
+// Catalogs holds every language's messages.
+type Catalogs struct {
+	langs    []string
+	messages map[string]map[string]string
+	matcher  language.Matcher
+}
+
+// Load reads the embedded catalogs.
+func Load() (*Catalogs, error) {
+	return LoadFS(catalogFS, "catalog")
+}
+
+// LoadFS reads every <lang>.json in dir of fsys.
+func LoadFS(fsys fs.FS, dir string) (*Catalogs, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("read catalogs: %w", err)
+	}
+	c := &Catalogs{messages: map[string]map[string]string{}}
+	for _, e := range entries {
+		if e.IsDir() || path.Ext(e.Name()) != ".json" {
+			continue
+		}
+		lang := strings.TrimSuffix(e.Name(), ".json")
+		b, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("read catalog %s: %w", lang, err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("parse catalog %s: %w", lang, err)
+		}
+		c.messages[lang] = m
+	}
+	if _, ok := c.messages[Default]; !ok {
+		return nil, fmt.Errorf("catalog %s.json missing", Default)
+	}
+	c.langs = append(c.langs, Default)
+	var others []string
+	for l := range c.messages {
+		if l != Default {
+			others = append(others, l)
+		}
+	}
+	sort.Strings(others)
+	c.langs = append(c.langs, others...)
+	tags := make([]language.Tag, len(c.langs))
+	for i, l := range c.langs {
+		tags[i] = language.Make(l)
+	}
+	c.matcher = language.NewMatcher(tags)
+	return c, nil
+}
+
+// Languages lists the languages, the default first.
+func (c *Catalogs) Languages() []string { return c.langs }
+
+// Has reports whether lang is a known language.
+func (c *Catalogs) Has(lang string) bool { _, ok := c.messages[lang]; return ok }
+
+// Keys returns the sorted keys of one language's catalog.
+func (c *Catalogs) Keys(lang string) []string {
+	keys := make([]string, 0, len(c.messages[lang]))
+	for k := range c.messages[lang] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Lookup returns the raw message for a key, and whether it exists.
+func (c *Catalogs) Lookup(lang, key string) (string, bool) {
+	m, ok := c.messages[lang][key]
+	return m, ok
+}
+
+// T translates key into lang, formatting args with fmt verbs in the message. A missing key
+// falls back to the default language and then to the key itself, so a gap shows up on
+// screen instead of breaking the page.
+func (c *Catalogs) T(lang, key string, args ...any) string {
+	msg, ok := c.messages[lang][key]
+	if !ok {
+		msg, ok = c.messages[Default][key]
+	}
+	if !ok {
+		return key
+	}
+	if len(args) == 0 {
+		return msg
+	}
+	return fmt.Sprintf(msg, args...)
+}
+
+// Match picks the best language for an Accept-Language header.
+func (c *Catalogs) Match(acceptLanguage string) string {
+	if acceptLanguage == "" {
+		return Default
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return Default
+	}
+	_, idx, conf := c.matcher.Match(tags...)
+	if conf == language.No {
+		return Default
+	}
+	return c.langs[idx]
+}

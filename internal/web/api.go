@@ -1,0 +1,99 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/motcua/motcua/internal/auth"
+	"github.com/motcua/motcua/internal/failure"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/unit"
+)
+
+// apiUnitJSON is a unit as the API shows it.
+type apiUnitJSON struct {
+	ID         string   `json:"id"`
+	Code       string   `json:"code"`
+	AgencyCode string   `json:"agency_code,omitempty"`
+	Name       string   `json:"name"`
+	Kind       string   `json:"kind"`
+	ParentID   string   `json:"parent_id,omitempty"`
+	ValidFrom  string   `json:"valid_from"`
+	ValidTo    string   `json:"valid_to,omitempty"`
+	Successors []string `json:"successors,omitempty"`
+}
+
+func toAPIUnit(u unit.Unit) apiUnitJSON {
+	return apiUnitJSON{ID: u.ID, Code: u.Code, AgencyCode: u.AgencyCode, Name: u.Name, Kind: string(u.Kind),
+		ParentID: u.ParentID, ValidFrom: u.ValidFrom.String(), ValidTo: u.ValidTo.String(), Successors: u.Successors}
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+	c := currentFrom(r)
+	type role struct {
+		Role   string `json:"role"`
+		UnitID string `json:"unit_id"`
+		Unit   string `json:"unit"`
+	}
+	roles := []role{}
+	for _, a := range c.actor.Assignments {
+		roles = append(roles, role{string(a.Role), a.UnitID, a.UnitName})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"id": c.user.ID, "email": c.user.Email, "full_name": c.user.FullName, "lang": c.user.Lang,
+		"system_admin": c.user.SystemAdmin, "roles": roles,
+	})
+}
+
+// apiUnits lists the units the caller may see. Query: q (search), on (YYYY-MM-DD: units
+// existing that day), limit (1–5000, default 500).
+func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) {
+	paths, ok := viewScope(actor(r), auth.ViewUnit)
+	if !ok {
+		s.renderError(w, r, failure.New(failure.Forbidden, "", "error.forbidden"), 0)
+		return
+	}
+	q := r.URL.Query()
+	f := store.UnitFilter{Under: paths, Query: q.Get("q"), Limit: 500}
+	var errs failure.List
+	if v := q.Get("on"); v != "" {
+		d, err := unit.ParseDate(v)
+		if err != nil {
+			errs = append(errs, failure.InvalidField("on", "form.date_invalid"))
+		}
+		f.ActiveOn = d
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 5000 {
+			errs = append(errs, failure.InvalidField("limit", "api.limit_invalid", 1, 5000))
+		}
+		f.Limit = n
+	}
+	if len(errs) > 0 {
+		s.renderError(w, r, errs, http.StatusBadRequest)
+		return
+	}
+	units, err := s.db.ListUnits(r.Context(), f)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	out := make([]apiUnitJSON, len(units))
+	for i, u := range units {
+		out[i] = toAPIUnit(u)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"units": out, "count": len(out)})
+}
+
+func (s *Server) apiUnit(w http.ResponseWriter, r *http.Request) {
+	u, err := s.db.Unit(r.Context(), r.PathValue("id"))
+	if err == nil && !actor(r).Can(auth.ViewUnit, u.Path) {
+		err = failure.New(failure.NotFound, "", "unit.not_found")
+	}
+	if err != nil {
+		s.handleErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIUnit(u))
+}

@@ -1,0 +1,48 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/motcua/motcua/internal/auth"
+	"github.com/motcua/motcua/internal/user"
+)
+
+// roleLine is one of the official's roles as the home page lists it.
+type roleLine struct {
+	Role     user.Role
+	UnitID   string
+	UnitName string
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	c := currentFrom(r)
+	p := s.newPage(r, "home.title")
+	p.Active = "nav.home"
+	var roles []roleLine
+	for _, a := range c.actor.Assignments {
+		roles = append(roles, roleLine{Role: a.Role, UnitID: a.UnitID, UnitName: a.UnitName})
+	}
+	p.Data = map[string]any{
+		"Roles":         roles,
+		"SystemAdmin":   c.user.SystemAdmin,
+		"SessionExpiry": s.sessionExpiry(r),
+		"CanAdmin":      c.actor.CanAnywhere(auth.ManageUnits) || c.actor.CanAnywhere(auth.ManageUsers),
+	}
+	s.render(w, r, http.StatusOK, "home", p)
+}
+
+// area renders the landing page of a part of motcua that later issues fill in (dossiers,
+// procedures, reports, ISO): it says what the area will hold and checks the permission
+// now, so navigation and access rules are settled from the start.
+func (s *Server) area(name string, need auth.Action) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !actor(r).CanAnywhere(need) {
+			s.forbidden(w, r)
+			return
+		}
+		p := s.newPage(r, "area."+name+".title")
+		p.Active = "nav." + name
+		p.Data = map[string]any{"Area": name}
+		s.render(w, r, http.StatusOK, "area", p)
+	}
+}

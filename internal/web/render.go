@@ -1,0 +1,346 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/auth"
+	"github.com/motcua/motcua/internal/failure"
+	"github.com/motcua/motcua/internal/i18n"
+	"github.com/motcua/motcua/internal/user"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// vnZone is where every date shown to a user lives (UTC+7, no DST).
+var vnZone = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		return time.FixedZone("ICT", 7*3600)
+	}
+	return loc
+}()
+
+func staticHandler() http.Handler {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err) // the embedded folder is part of the binary
+	}
+	fsrv := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fsrv.ServeHTTP(w, r)
+	})
+}
+
+// pages holds every page template, parsed once per language with the layout.
+type pages struct {
+	byLang map[string]map[string]*template.Template
+}
+
+func loadPages(cat *i18n.Catalogs) (*pages, error) {
+	names, err := fs.Glob(templateFS, "templates/pages/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("list templates: %w", err)
+	}
+	p := &pages{byLang: map[string]map[string]*template.Template{}}
+	for _, lang := range cat.Languages() {
+		base, err := template.New("layout").Funcs(templateFuncs(cat, lang)).ParseFS(templateFS, "templates/layout/*.html")
+		if err != nil {
+			return nil, fmt.Errorf("parse layout: %w", err)
+		}
+		p.byLang[lang] = map[string]*template.Template{}
+		for _, n := range names {
+			t, err := template.Must(base.Clone()).ParseFS(templateFS, n)
+			if err != nil {
+				return nil, fmt.Errorf("parse %s: %w", n, err)
+			}
+			p.byLang[lang][strings.TrimSuffix(path.Base(n), ".html")] = t
+		}
+	}
+	return p, nil
+}
+
+func templateFuncs(cat *i18n.Catalogs, lang string) template.FuncMap {
+	return template.FuncMap{
+		"t": func(key string, args ...any) string { return cat.T(lang, key, args...) },
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(vnZone).Format("02/01/2006")
+		},
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(vnZone).Format("02/01/2006 15:04")
+		},
+		"fieldErr": func(errs map[string]string, field string) string { return errs[field] },
+		"indent": func(depth int) template.CSS {
+			return template.CSS(fmt.Sprintf("padding-left:%.1frem", float64(depth)*1.25))
+		},
+		"contains": func(list []string, s string) bool {
+			for _, x := range list {
+				if x == s {
+					return true
+				}
+			}
+			return false
+		},
+	}
+}
+
+// page is what every template receives: the layout's needs plus the page's own data.
+type page struct {
+	Lang     string
+	Title    string
+	User     *user.User
+	Nav      []navItem
+	Active   string
+	Flash    string
+	Version  string
+	Errors   map[string]string // field → message
+	ErrorMsg string            // message for the whole form
+	Form     map[string]string // values to put back in a form after an error
+	Data     any
+}
+
+type navItem struct {
+	Key, Href string
+}
+
+// lang picks the reader's language: the session's choice, then the official's setting,
+// then the browser's Accept-Language, then Vietnamese.
+func (s *Server) lang(r *http.Request) string {
+	if !hasSession(r) {
+		return s.i18n.Match(r.Header.Get("Accept-Language"))
+	}
+	if l := s.sessions.GetString(r.Context(), sessLang); s.i18n.Has(l) {
+		return l
+	}
+	if c := currentFrom(r); c != nil && s.i18n.Has(c.user.Lang) {
+		return c.user.Lang
+	}
+	return s.i18n.Match(r.Header.Get("Accept-Language"))
+}
+
+func (s *Server) newPage(r *http.Request, titleKey string) *page {
+	lang := s.lang(r)
+	p := &page{Lang: lang, Title: s.i18n.T(lang, titleKey), Version: s.cfg.Version}
+	if hasSession(r) {
+		p.Flash = s.sessions.PopString(r.Context(), sessFlash)
+	}
+	if c := currentFrom(r); c != nil {
+		p.User = &c.user
+		p.Nav = s.nav(c.actor)
+	}
+	return p
+}
+
+// nav lists the menu areas the official may open.
+func (s *Server) nav(a auth.Actor) []navItem {
+	items := []navItem{{"nav.home", "/"}}
+	if a.CanAnywhere(auth.ViewDossiers) {
+		items = append(items, navItem{"nav.dossiers", "/dossiers"})
+	}
+	items = append(items, navItem{"nav.procedures", "/procedures"})
+	if a.CanAnywhere(auth.ViewReports) {
+		items = append(items, navItem{"nav.reports", "/reports"})
+	}
+	if a.CanAnywhere(auth.ViewQMS) {
+		items = append(items, navItem{"nav.qms", "/qms"})
+	}
+	if a.CanAnywhere(auth.ManageUnits) || a.CanAnywhere(auth.ManageUsers) {
+		items = append(items, navItem{"nav.admin", "/admin/units"})
+	}
+	return items
+}
+
+// render writes a page with the given status. Rendering goes to a buffer first so a
+// template error becomes a clean 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t, ok := s.pages.byLang[p.Lang][name]
+	if !ok {
+		s.serverError(w, r, fmt.Errorf("no template %q", name))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.serverError(w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Referrer-Policy", "same-origin")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// statusOf maps an application error kind to an HTTP status.
+func statusOf(k failure.Kind) int {
+	switch k {
+	case failure.Invalid:
+		return http.StatusUnprocessableEntity
+	case failure.NotFound:
+		return http.StatusNotFound
+	case failure.Conflict:
+		return http.StatusConflict
+	case failure.Forbidden:
+		return http.StatusForbidden
+	case failure.Unauthorized:
+		return http.StatusUnauthorized
+	case failure.TooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// apiError is the JSON shape of every API error.
+type apiError struct {
+	Error struct {
+		Code      string            `json:"code"`
+		Message   string            `json:"message"`
+		Fields    map[string]string `json:"fields,omitempty"`
+		RequestID string            `json:"request_id,omitempty"`
+	} `json:"error"`
+}
+
+// renderError answers an application error as JSON or as a friendly page. Status 0 means
+// "derive it from the error's kind". Internal errors are logged and never shown.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error, status int) {
+	e, ok := failure.As(err)
+	if !ok {
+		s.serverError(w, r, err)
+		return
+	}
+	if status == 0 {
+		status = statusOf(e.Kind)
+	}
+	lang := s.lang(r)
+	msg := s.i18n.T(lang, e.Key, e.Args...)
+	if wantsJSON(r) {
+		var body apiError
+		body.Error.Code = string(e.Kind)
+		body.Error.Message = msg
+		if fields := s.fieldErrors(lang, err); len(fields) > 0 {
+			body.Error.Fields = fields
+		}
+		if info := requestInfoFrom(r.Context()); info != nil {
+			body.Error.RequestID = info.id
+		}
+		writeJSON(w, status, body)
+		return
+	}
+	p := s.newPage(r, "error.title")
+	p.ErrorMsg = msg
+	p.Data = map[string]any{"Status": status}
+	s.render(w, r, status, "error", p)
+}
+
+// fieldErrors translates every field error carried by err.
+func (s *Server) fieldErrors(lang string, err error) map[string]string {
+	out := map[string]string{}
+	for _, fe := range failure.Fields(err) {
+		if fe.Field != "" {
+			if _, dup := out[fe.Field]; !dup {
+				out[fe.Field] = s.i18n.T(lang, fe.Key, fe.Args...)
+			}
+		}
+	}
+	return out
+}
+
+// serverError logs the real error with the request id and shows a generic 500.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.logger(r).Error("internal error", "err", err, "path", r.URL.Path)
+	lang := s.lang(r)
+	if wantsJSON(r) {
+		var body apiError
+		body.Error.Code = "internal"
+		body.Error.Message = s.i18n.T(lang, "error.internal")
+		if info := requestInfoFrom(r.Context()); info != nil {
+			body.Error.RequestID = info.id
+		}
+		writeJSON(w, http.StatusInternalServerError, body)
+		return
+	}
+	t, ok := s.pages.byLang[lang]["error"]
+	var buf bytes.Buffer
+	p := &page{Lang: lang, Title: s.i18n.T(lang, "error.title"), ErrorMsg: s.i18n.T(lang, "error.internal"),
+		Version: s.cfg.Version, Data: map[string]any{"Status": 500}}
+	if !ok || t.ExecuteTemplate(&buf, "layout", p) != nil {
+		http.Error(w, "Lỗi máy chủ / Internal server error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = buf.WriteTo(w)
+}
+
+// handleErr renders err: application errors with their status, others as 500.
+func (s *Server) handleErr(w http.ResponseWriter, r *http.Request, err error) {
+	var e *failure.Error
+	if errors.As(err, &e) {
+		s.renderError(w, r, err, 0)
+		return
+	}
+	s.serverError(w, r, err)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, failure.New(failure.NotFound, "", "error.not_found"), http.StatusNotFound)
+}
+
+func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, failure.New(failure.NotFound, "", "error.api_not_found"), http.StatusNotFound)
+}
+
+// forbidden answers 403 with the friendly page.
+func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, failure.New(failure.Forbidden, "", "error.forbidden"), http.StatusForbidden)
+}
+
+// flash stores a one-time message shown on the next page.
+func (s *Server) flash(r *http.Request, key string, args ...any) {
+	s.sessions.Put(r.Context(), sessFlash, s.i18n.T(s.lang(r), key, args...))
+}
+
+// formErrorPage fills a page with a form's values and its field errors.
+func (s *Server) formErrors(p *page, err error) {
+	p.Errors = s.fieldErrors(p.Lang, err)
+	if e, ok := failure.As(err); ok {
+		p.ErrorMsg = s.i18n.T(p.Lang, e.Key, e.Args...)
+		if len(failure.Fields(err)) > 1 {
+			p.ErrorMsg = s.i18n.T(p.Lang, "form.fix_errors")
+		}
+	}
+}
