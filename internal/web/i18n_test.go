@@ -78,4 +78,3 @@ func TestCatalogsComplete(t *testing.T) {
 		}
 	}
 }
-
