@@ -26,7 +26,7 @@ func TestImportOfficialList(t *testing.T) {
 		}
 		t.Logf("%s: imported %d units in %v", db.Dialect(), res.Created, time.Since(start))
 		if res.Created != 3355 || res.Unchanged != 0 || len(res.IDs) != 3355 {
-			t.Fatalf("first import: %+v", counts(res))
+			t.Fatalf("first import: %+v", importCounts(res))
 		}
 		tops, err := db.ListUnits(ctx, store.UnitFilter{Kinds: []unit.Kind{unit.Province, unit.City}, ActiveOn: unit.Reform2025})
 		if err != nil || len(tops) != 34 {
@@ -54,7 +54,7 @@ func TestImportOfficialList(t *testing.T) {
 			t.Fatal(err)
 		}
 		if again.Created != 0 || again.Updated != 0 || again.Unchanged != 3355 || again.IDs["08152"] != thanhBa.ID {
-			t.Fatalf("second import: %+v", counts(again))
+			t.Fatalf("second import: %+v", importCounts(again))
 		}
 		if n, _ := db.CountUnits(ctx); n != 3355 {
 			t.Fatalf("%d units after two imports", n)
@@ -65,7 +65,7 @@ func TestImportOfficialList(t *testing.T) {
 			{Line: 3, Code: "08152", Name: "Xã  Thanh Ba mới", Kind: unit.Commune, ParentCode: "25"}}
 		upd, err := db.ImportUnits(ctx, renamed, store.ImportOptions{ValidFrom: unit.Reform2025})
 		if err != nil || upd.Updated != 1 || upd.Unchanged != 1 || upd.Created != 0 {
-			t.Fatalf("rename: %+v %v", counts(upd), err)
+			t.Fatalf("rename: %+v %v", importCounts(upd), err)
 		}
 		got, _ := db.Unit(ctx, thanhBa.ID)
 		if got.Name != "Xã Thanh Ba mới" || got.Path != thanhBa.Path {
@@ -77,7 +77,7 @@ func TestImportOfficialList(t *testing.T) {
 	})
 }
 
-func counts(r store.ImportResult) [3]int { return [3]int{r.Created, r.Updated, r.Unchanged} }
+func importCounts(r store.ImportResult) [3]int { return [3]int{r.Created, r.Updated, r.Unchanged} }
 
 func TestImportOneProvince(t *testing.T) {
 	recs, err := unit.Official2025()
@@ -101,13 +101,13 @@ func TestImportOneProvince(t *testing.T) {
 			t.Fatal(err)
 		}
 		if res.Created != 149 || res.IDs["25"] == old.ID || res.IDs["08152"] != ids("08152") {
-			t.Fatalf("import: %+v, province %s", counts(res), res.IDs["25"])
+			t.Fatalf("import: %+v, province %s", importCounts(res), res.IDs["25"])
 		}
 		// Units hang under a parent that is already in the database.
 		res, err = db.ImportUnits(ctx, []unit.Record{{Line: 7, Code: "99999", Name: "Xã Thử", Kind: unit.Commune, ParentCode: "25"}},
 			store.ImportOptions{ValidFrom: unit.Reform2025})
 		if err != nil || res.Created != 1 {
-			t.Fatalf("child of an existing province: %+v %v", counts(res), err)
+			t.Fatalf("child of an existing province: %+v %v", importCounts(res), err)
 		}
 		child, _ := db.Unit(ctx, res.IDs["99999"])
 		if child.ParentID != ids("00025") {

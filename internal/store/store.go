@@ -109,13 +109,14 @@ var sqlitePragmas = []string{
 	"cache_size(-16000)",
 }
 
-// SQLiteDSN turns a file path or file: URI into a DSN with motcua's pragmas, creating the
+// SQLiteDSN turns a file path (taken literally) or a file: URI into a DSN with motcua's pragmas, creating the
 // file's folder when needed.
 func SQLiteDSN(pathOrURI string) (string, error) {
-	p := strings.TrimPrefix(pathOrURI, "file:")
-	query := ""
-	if i := strings.IndexByte(p, '?'); i >= 0 {
-		p, query = p[:i], p[i+1:]
+	// A plain path is taken whole; only a file: URI may carry its own ?options.
+	p, query, escaped := pathOrURI, "", uriPath.Replace(pathOrURI)
+	if rest, ok := strings.CutPrefix(pathOrURI, "file:"); ok {
+		p, query, _ = strings.Cut(rest, "?")
+		escaped = p
 	}
 	if p == "" || p == ":memory:" {
 		return "", errors.New("sqlite: an in-memory database cannot be shared between connections; give a file path")
@@ -133,8 +134,11 @@ func SQLiteDSN(pathOrURI string) (string, error) {
 		v.Add("_pragma", pr)
 	}
 	v.Set("_txlock", "immediate")
-	return "file:" + p + "?" + v.Encode(), nil
+	return "file:" + escaped + "?" + v.Encode(), nil
 }
+
+// uriPath escapes the characters SQLite's URI parser treats specially in a file name.
+var uriPath = strings.NewReplacer("%", "%25", "#", "%23", "?", "%3F")
 
 func openSQLite(dsn string, opts Options) (*DB, error) {
 	full, err := SQLiteDSN(dsn)

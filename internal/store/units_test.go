@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -234,4 +235,19 @@ func TestSessions(t *testing.T) {
 			t.Fatal("deleted session found")
 		}
 	})
+}
+
+func TestSQLitePathWithSpecialCharacters(t *testing.T) {
+	dir := t.TempDir() + "/a#b?c%d"
+	db, err := store.Open(context.Background(), dir+"/motcua.db", store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir + "/motcua.db"); err != nil {
+		t.Fatalf("database not created at the given path: %v", err)
+	}
 }
