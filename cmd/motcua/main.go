@@ -1,0 +1,136 @@
+// Command motcua runs the one-stop e-office, ISO 9001 QMS and oversight platform for
+// Vietnamese People's Committees. One binary, several subcommands; see `motcua help`.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // Asia/Ho_Chi_Minh must work on machines without a tz database
+
+	"github.com/motcua/motcua/internal/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "motcua:", err)
+		os.Exit(1)
+	}
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "chạy máy chủ web / run the web server", runServe},
+		{"migrate", "cập nhật cấu trúc CSDL (status, up, down) / database migrations", runMigrate},
+		{"demo", "nạp dữ liệu minh họa / load demonstration data", runDemo},
+		{"import", "nhập danh mục đơn vị hành chính / import reference data", runImport},
+		{"admin", "tạo tài khoản quản trị / create an administrator", runAdmin},
+		{"holidays", "liệt kê ngày nghỉ trong năm / list a year's days off", runHolidays},
+		{"workdays", "tính ngày làm việc / working-day arithmetic", runWorkdays},
+		{"version", "in phiên bản / print the version", runVersion},
+	}
+}
+
+// run dispatches to a subcommand. It is main without the process: tests call it directly.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return errors.New("cần một lệnh con / a subcommand is required")
+		}
+		return flag.ErrHelp
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], stdout, stderr)
+		}
+	}
+	usage(stderr)
+	return fmt.Errorf("lệnh không tồn tại / unknown command %q", args[0])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "motcua — một cửa điện tử, ISO 9001, giám sát / one-stop e-office, ISO 9001, oversight")
+	fmt.Fprintln(w, "\nCách dùng / usage: motcua <lệnh/command> [flags]   (motcua <command> --help)")
+	fmt.Fprintln(w)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+}
+
+func runVersion(_ context.Context, args []string, stdout, _ io.Writer) error {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "motcua", version)
+	return nil
+}
+
+// envOr returns the environment variable or the default.
+func envOr(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// defaultDB is the embedded default: a SQLite file in ./data, created on first use.
+const defaultDB = "data/motcua.db"
+
+// dbFlag registers the common --db flag (env MOTCUA_DB).
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", envOr("MOTCUA_DB", defaultDB),
+		"CSDL: đường dẫn tệp SQLite hoặc postgres://… / database: SQLite file path or postgres:// URL (env MOTCUA_DB)")
+}
+
+// newFlagSet returns a flag set that prints its usage to stdout on --help.
+func newFlagSet(name, synopsis string, stdout io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprintf(stdout, "Cách dùng / usage: motcua %s\n\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// openStore opens and migrates the database.
+func openStore(ctx context.Context, dsn string) (*store.DB, error) {
+	return openStoreWith(ctx, dsn, nil)
+}
+
+func openStoreWith(ctx context.Context, dsn string, logger *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx, logger); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
