@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -126,4 +127,31 @@ func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("schema version: %w", err)
 	}
 	return v, nil
+}
+
+// Columns lists every application table (goose's own excluded) with its column names, so
+// a test can prove both dialects' migrations build the same schema.
+func (db *DB) Columns(ctx context.Context) (map[string][]string, error) {
+	query := `SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`
+	if db.dialect == Postgres {
+		query = `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()`
+	}
+	rows, err := db.read.QueryContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("list columns: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var table, col string
+		if err := rows.Scan(&table, &col); err != nil {
+			return nil, fmt.Errorf("list columns: %w", err)
+		}
+		if strings.HasPrefix(table, "goose_") {
+			continue
+		}
+		out[table] = append(out[table], col)
+	}
+	return out, rows.Err()
 }
