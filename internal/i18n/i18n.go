@@ -1,5 +1,7 @@
-// Package i18n holds the user-interface messages in flat JSON catalogs, one per language
-// (Vietnamese is the default, English the second), and picks a language for a request.
+// Package i18n holds the user-interface messages in flat JSON catalogs (Vietnamese is the
+// default, English the second) and picks a language for a request. Each language is a
+// folder catalog/<lang>/ of files, one per area of the product (core.json, calendar.json,
+// ...), merged at load; a key defined twice is an error.
 package i18n
 
 import (
@@ -14,7 +16,7 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed catalog/*.json
+//go:embed catalog
 var catalogFS embed.FS
 
 // Default is the language used when nothing else is asked for.
@@ -32,30 +34,25 @@ func Load() (*Catalogs, error) {
 	return LoadFS(catalogFS, "catalog")
 }
 
-// LoadFS reads every <lang>.json in dir of fsys.
+// LoadFS reads every <lang>/*.json in dir of fsys.
 func LoadFS(fsys fs.FS, dir string) (*Catalogs, error) {
-	entries, err := fs.ReadDir(fsys, dir)
+	langs, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read catalogs: %w", err)
 	}
 	c := &Catalogs{messages: map[string]map[string]string{}}
-	for _, e := range entries {
-		if e.IsDir() || path.Ext(e.Name()) != ".json" {
+	for _, l := range langs {
+		if !l.IsDir() {
 			continue
 		}
-		lang := strings.TrimSuffix(e.Name(), ".json")
-		b, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		m, err := loadLanguage(fsys, path.Join(dir, l.Name()))
 		if err != nil {
-			return nil, fmt.Errorf("read catalog %s: %w", lang, err)
+			return nil, fmt.Errorf("catalog %s: %w", l.Name(), err)
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("parse catalog %s: %w", lang, err)
-		}
-		c.messages[lang] = m
+		c.messages[l.Name()] = m
 	}
 	if _, ok := c.messages[Default]; !ok {
-		return nil, fmt.Errorf("catalog %s.json missing", Default)
+		return nil, fmt.Errorf("catalog %s missing", Default)
 	}
 	c.langs = append(c.langs, Default)
 	var others []string
@@ -72,6 +69,32 @@ func LoadFS(fsys fs.FS, dir string) (*Catalogs, error) {
 	}
 	c.matcher = language.NewMatcher(tags)
 	return c, nil
+}
+
+// loadLanguage merges the JSON files of one language folder.
+func loadLanguage(fsys fs.FS, dir string) (map[string]string, error) {
+	files, err := fs.Glob(fsys, path.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	merged := map[string]string{}
+	for _, f := range files {
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		for k, v := range m {
+			if _, dup := merged[k]; dup {
+				return nil, fmt.Errorf("%s: key %q defined twice", f, k)
+			}
+			merged[k] = v
+		}
+	}
+	return merged, nil
 }
 
 // Languages lists the languages, the default first.

@@ -73,7 +73,7 @@ func TestCatalogsComplete(t *testing.T) {
 	for key, where := range used {
 		for _, lang := range []string{"vi", "en"} {
 			if _, ok := cat.Lookup(lang, key); !ok {
-				t.Errorf("%s: key %q missing from %s.json", where, key, lang)
+				t.Errorf("%s: key %q missing from the %s catalog", where, key, lang)
 			}
 		}
 	}
