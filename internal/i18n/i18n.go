@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"path"
 	"sort"
-	"strings"
 
 	"golang.org/x/text/language"
 )
