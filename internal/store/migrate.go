@@ -67,7 +67,7 @@ func (db *DB) Migrate(ctx context.Context, logger *slog.Logger) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate up: %w", err)
 	}
-	return nil
+	return db.seedSchedules(ctx)
 }
 
 func (db *DB) checkNotNewer(ctx context.Context, p *goose.Provider) error {
