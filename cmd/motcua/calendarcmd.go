@@ -41,6 +41,7 @@ func runHolidays(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs, usage := calendarFlagSet("holidays", holidaysSynopsis, stdout, stderr)
 	asJSON := fs.Bool("json", false, "xuất JSON / print JSON")
 	lang := fs.String("lang", "vi", "ngôn ngữ / language: vi, en")
+	dsn := fs.String("db", "", "đọc lịch nghỉ đã được quản trị viên cập nhật từ CSDL này / use the schedules recorded in this database (default: the schedules shipped with motcua)")
 	pos, err := parseCalendarArgs(fs, usage, args, stdout, stderr)
 	if err != nil {
 		return err
@@ -59,7 +60,7 @@ func runHolidays(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	cal, err := calendar.Default()
+	cal, err := holidaysCalendar(ctx, *dsn)
 	if err != nil {
 		return fmt.Errorf("holidays: %w", err)
 	}
@@ -233,6 +234,20 @@ type workdaysOutput struct {
 	w    io.Writer
 	json bool
 	en   bool
+}
+
+// holidaysCalendar is the national calendar: the shipped schedules, or those stored in
+// the database when one is named.
+func holidaysCalendar(ctx context.Context, dsn string) (*calendar.Calendar, error) {
+	if dsn == "" {
+		return calendar.Default()
+	}
+	db, err := openStore(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return db.NationalCalendar(ctx)
 }
 
 func workdaysCalendar(hours string, endOfDay bool) (*calendar.Calendar, error) {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/store/storetest"
 	"github.com/motcua/motcua/internal/web"
 )
@@ -140,5 +141,32 @@ func TestServeGracefulShutdown(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("server did not stop")
+	}
+}
+
+// TestHolidaysFromDatabase: an administrator's schedule stored in the database shows in
+// `motcua holidays --db`.
+func TestHolidaysFromDatabase(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "h.db")
+	db, err := openStore(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := calendar.Schedule{
+		Year:      2027,
+		Documents: []calendar.Document{{Number: "99/TB-BNV", Date: calendar.Date{Year: 2026, Month: 11, Day: 1}, Authority: "Bộ Nội vụ"}},
+		DaysOff:   []calendar.ScheduledDay{{Date: calendar.Date{Year: 2027, Month: 3, Day: 3}, NameVi: "Ngày nghỉ thử nghiệm", NameEn: "Test day off"}},
+	}
+	if err := db.SaveSchedule(context.Background(), s, ""); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out, err := runCmd(t, "holidays", "--db", dsn, "2027")
+	if err != nil || !strings.Contains(out, "Ngày nghỉ thử nghiệm") {
+		t.Fatalf("holidays --db: %v\n%s", err, out)
+	}
+	out, err = runCmd(t, "holidays", "2027")
+	if err != nil || strings.Contains(out, "Ngày nghỉ thử nghiệm") {
+		t.Fatalf("holidays without --db: %v\n%s", err, out)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/internal/auth"
+	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/i18n"
 	"github.com/motcua/motcua/internal/unit"
 	"github.com/motcua/motcua/internal/user"
@@ -66,6 +67,15 @@ func TestCatalogsComplete(t *testing.T) {
 		if n.Key != "nav.home" {
 			used[n.Key+".desc"] = "nav"
 		}
+	}
+	for _, k := range []calendar.Kind{calendar.KindHoliday, calendar.KindCompensatory, calendar.KindSwapped, calendar.KindWeekend} {
+		used["calendar.kind_"+string(k)] = "calendar.Kind"
+	}
+	for _, src := range []calendar.Source{calendar.SourceComputed, calendar.SourceOfficial} {
+		used["calendar.source_"+string(src)] = "calendar.Source"
+	}
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
+		used["weekday."+d] = "weekday"
 	}
 	for _, a := range []string{"dossiers", "procedures", "reports", "qms"} {
 		used["area."+a+".title"], used["area."+a+".intro"] = "area", "area"

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/auth"
+	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/failure"
 	"github.com/motcua/motcua/internal/i18n"
 	"github.com/motcua/motcua/internal/user"
@@ -93,6 +94,11 @@ func templateFuncs(cat *i18n.Catalogs, lang string) template.FuncMap {
 		"indent": func(depth int) template.CSS {
 			return template.CSS(fmt.Sprintf("padding-left:%.1frem", float64(depth)*1.25))
 		},
+		"weekdayKey": func(d calendar.Date) string {
+			return [...]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}[d.Weekday()]
+		},
+		"list":  func(items ...string) []string { return items },
+		"split": func(s string) []string { return strings.Split(s, ",") },
 		"contains": func(list []string, s string) bool {
 			for _, x := range list {
 				if x == s {
@@ -157,7 +163,7 @@ func (s *Server) nav(a auth.Actor) []navItem {
 	if a.CanAnywhere(auth.ViewDossiers) {
 		items = append(items, navItem{"nav.dossiers", "/dossiers"})
 	}
-	items = append(items, navItem{"nav.procedures", "/procedures"})
+	items = append(items, navItem{"nav.procedures", "/procedures"}, navItem{"nav.calendar", "/calendar"})
 	if a.CanAnywhere(auth.ViewReports) {
 		items = append(items, navItem{"nav.reports", "/reports"})
 	}

@@ -37,6 +37,9 @@ func (s *Server) handler() http.Handler {
 	route(app, "GET /reports", s.signedIn(s.area("reports", auth.ViewReports)))
 	route(app, "GET /qms", s.signedIn(s.area("qms", auth.ViewQMS)))
 
+	// Working-day calendar and unit working time.
+	s.calendarRoutes(app)
+
 	// Administration: units.
 	route(app, "GET /admin/units", s.signedIn(s.listUnits))
 	route(app, "GET /admin/units/new", s.signedIn(s.newUnitForm))

@@ -110,6 +110,13 @@ func (s *Server) unitFormPage(w http.ResponseWriter, r *http.Request, status int
 	p.Active = "nav.admin"
 	data := map[string]any{"Parents": parents, "Kinds": unit.Kinds, "Unit": existing}
 	if existing != nil {
+		ws, err := s.db.WorkSettingsFor(r.Context(), existing.ID)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		data["Work"] = ws
+		data["WorkWeekend"] = store.FormatWeekend(ws.Weekend)
 		names, err := s.db.UnitNames(r.Context(), existing.Successors)
 		if err != nil {
 			s.serverError(w, r, err)
