@@ -344,28 +344,8 @@ func (db *DB) ListUnits(ctx context.Context, f UnitFilter) ([]unit.Unit, error) 
 	if f.ParentID != "" {
 		where = append(where, "u.parent_id = "+arg(f.ParentID))
 	}
-	query := `SELECT ` + unitColumns + ` FROM units u`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += " ORDER BY u.path"
-	if f.Limit > 0 {
-		query += fmt.Sprintf(" LIMIT %d", f.Limit)
-	}
-	rows, err := db.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list units: %w", err)
-	}
-	defer rows.Close()
-	var out []unit.Unit
-	for rows.Next() {
-		u, err := scanUnit(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list units: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	query := finishQuery(`SELECT `+unitColumns+` FROM units u`, where, "u.path", f.Limit)
+	return queryAll(ctx, db.read, "list units", scanUnit, query, args...)
 }
 
 // UnitNames returns id → name for the given units, for labelling lists cheaply.

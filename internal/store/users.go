@@ -188,28 +188,8 @@ func (db *DB) ListUsers(ctx context.Context, f UserFilter) ([]user.User, error) 
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where = append(where, "search_text LIKE "+arg(vn.LikePattern(q))+` ESCAPE '\'`)
 	}
-	query := `SELECT ` + userColumns + ` FROM users`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += " ORDER BY search_text, id"
-	if f.Limit > 0 {
-		query += fmt.Sprintf(" LIMIT %d", f.Limit)
-	}
-	rows, err := db.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	var out []user.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	query := finishQuery(`SELECT `+userColumns+` FROM users`, where, "search_text, id", f.Limit)
+	return queryAll(ctx, db.read, "list users", scanUser, query, args...)
 }
 
 // Assign gives a user a role in a unit. Assigning a role the user already has there is a
@@ -281,21 +261,12 @@ func (db *DB) Assignments(ctx context.Context, userID string) ([]user.Assignment
 }
 
 func (db *DB) assignmentsWhere(ctx context.Context, cond string, arg any) ([]user.Assignment, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT ra.id, ra.user_id, ra.unit_id, un.path, un.name, ra.role
-		FROM role_assignments ra JOIN units un ON un.id = ra.unit_id WHERE `+cond+` ORDER BY un.path, ra.role`, arg)
-	if err != nil {
-		return nil, fmt.Errorf("assignments: %w", err)
-	}
-	defer rows.Close()
-	var out []user.Assignment
-	for rows.Next() {
+	return queryAll(ctx, db.read, "assignments", func(row interface{ Scan(...any) error }) (user.Assignment, error) {
 		var a user.Assignment
-		if err := rows.Scan(&a.ID, &a.UserID, &a.UnitID, &a.UnitPath, &a.UnitName, &a.Role); err != nil {
-			return nil, fmt.Errorf("assignments: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		err := row.Scan(&a.ID, &a.UserID, &a.UnitID, &a.UnitPath, &a.UnitName, &a.Role)
+		return a, err
+	}, `SELECT ra.id, ra.user_id, ra.unit_id, un.path, un.name, ra.role
+		FROM role_assignments ra JOIN units un ON un.id = ra.unit_id WHERE `+cond+` ORDER BY un.path, ra.role`, arg)
 }
 
 // LoginFailures returns the failure count for a throttling key and until when it is

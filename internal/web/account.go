@@ -44,8 +44,7 @@ func clientIP(r *http.Request) string {
 // about the same time, so it does not reveal which e-mails exist; repeated failures lock
 // the e-mail and the client address for a while.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, failure.New(failure.Invalid, "", "error.bad_form"), http.StatusBadRequest)
+	if !s.parseForm(w, r) {
 		return
 	}
 	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
@@ -159,8 +158,7 @@ func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) {
 
 // setup creates the first system administrator on a database without officials.
 func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, failure.New(failure.Invalid, "", "error.bad_form"), http.StatusBadRequest)
+	if !s.parseForm(w, r) {
 		return
 	}
 	p := s.newPage(r, "setup.title")
@@ -213,8 +211,7 @@ func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) {
 
 // changePassword needs the current password, then renews the session token.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, failure.New(failure.Invalid, "", "error.bad_form"), http.StatusBadRequest)
+	if !s.parseForm(w, r) {
 		return
 	}
 	c := currentFrom(r)

@@ -176,8 +176,7 @@ func (s *Server) saveSchedule(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, failure.New(failure.Invalid, "", "error.bad_form"), http.StatusBadRequest)
+	if !s.parseForm(w, r) {
 		return
 	}
 	form := map[string]string{}
@@ -214,8 +213,7 @@ func (s *Server) saveWorkTime(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, failure.New(failure.Invalid, "", "error.bad_form"), http.StatusBadRequest)
+	if !s.parseForm(w, r) {
 		return
 	}
 	var errs failure.List

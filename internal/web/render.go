@@ -350,3 +350,13 @@ func (s *Server) formErrors(p *page, err error) {
 		}
 	}
 }
+
+// parseForm reads a posted form; on a body that cannot be read it answers 400 and
+// returns false.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, failure.New(failure.Invalid, "", "error.bad_form"), http.StatusBadRequest)
+		return false
+	}
+	return true
+}

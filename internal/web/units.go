@@ -156,8 +156,7 @@ func (s *Server) mayPlaceUnder(r *http.Request, parentID string) (bool, error) {
 }
 
 func (s *Server) createUnit(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, failure.New(failure.Invalid, "", "error.bad_form"), http.StatusBadRequest)
+	if !s.parseForm(w, r) {
 		return
 	}
 	u, form, err := unitForm(r)
@@ -250,8 +249,7 @@ func (s *Server) updateUnit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, failure.New(failure.Invalid, "", "error.bad_form"), http.StatusBadRequest)
+	if !s.parseForm(w, r) {
 		return
 	}
 	u, form, err := unitForm(r)

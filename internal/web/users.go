@@ -86,8 +86,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, r)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, failure.New(failure.Invalid, "", "error.bad_form"), http.StatusBadRequest)
+	if !s.parseForm(w, r) {
 		return
 	}
 	f := r.PostForm
@@ -184,13 +183,29 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, p 
 	s.render(w, r, status, "user_edit", p)
 }
 
+// userPageError shows the official's page again with the error of one of its forms;
+// extra holds form values to keep (the role form's choices).
+func (s *Server) userPageError(w http.ResponseWriter, r *http.Request, u user.User, roles []user.Assignment, err error, extra map[string]string) {
+	e, ok := failure.As(err)
+	if !ok {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "users.edit")
+	p.Form = map[string]string{"email": u.Email, "full_name": u.FullName, "phone": u.Phone, "lang": u.Lang}
+	for k, v := range extra {
+		p.Form[k] = v
+	}
+	s.formErrors(p, err)
+	s.userPage(w, r, statusOf(e.Kind), p, u, roles)
+}
+
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 	u, roles, ok := s.loadUserFor(w, r)
 	if !ok {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, failure.New(failure.Invalid, "", "error.bad_form"), http.StatusBadRequest)
+	if !s.parseForm(w, r) {
 		return
 	}
 	f := r.PostForm
@@ -232,8 +247,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, failure.New(failure.Invalid, "", "error.bad_form"), http.StatusBadRequest)
+	if !s.parseForm(w, r) {
 		return
 	}
 	err := newPassword(r.PostForm.Get("password"), r.PostForm.Get("password2"))
@@ -245,14 +259,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		err = s.db.SetPassword(r.Context(), u.ID, hash)
 	}
 	if err != nil {
-		if _, ok := failure.As(err); !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		p := s.newPage(r, "users.edit")
-		p.Form = map[string]string{"email": u.Email, "full_name": u.FullName, "phone": u.Phone, "lang": u.Lang}
-		s.formErrors(p, err)
-		s.userPage(w, r, http.StatusUnprocessableEntity, p, u, roles)
+		s.userPageError(w, r, u, roles, err, nil)
 		return
 	}
 	s.audit(r, "user.password_reset", "user", u.ID, "", u.Email)
@@ -265,8 +272,7 @@ func (s *Server) addRole(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, failure.New(failure.Invalid, "", "error.bad_form"), http.StatusBadRequest)
+	if !s.parseForm(w, r) {
 		return
 	}
 	target, err := s.db.Unit(r.Context(), r.PostForm.Get("unit_id"))
@@ -281,16 +287,7 @@ func (s *Server) addRole(w http.ResponseWriter, r *http.Request) {
 		err = failure.InvalidField("unit_id", "unit.not_found")
 	}
 	if err != nil {
-		e, ok := failure.As(err)
-		if !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		p := s.newPage(r, "users.edit")
-		p.Form = map[string]string{"email": u.Email, "full_name": u.FullName, "phone": u.Phone, "lang": u.Lang,
-			"unit_id": r.PostForm.Get("unit_id"), "role": r.PostForm.Get("role")}
-		s.formErrors(p, err)
-		s.userPage(w, r, statusOf(e.Kind), p, u, roles)
+		s.userPageError(w, r, u, roles, err, map[string]string{"unit_id": r.PostForm.Get("unit_id"), "role": r.PostForm.Get("role")})
 		return
 	}
 	s.audit(r, "user.role_add", "user", u.ID, target.ID, string(as.Role))
