@@ -24,16 +24,23 @@ const (
 	ViewReports    Action = "report.view"     // statistics and dashboards
 	ViewQMS        Action = "qms.view"        // read ISO documents and records
 	ManageQMS      Action = "qms.manage"      // edit ISO documents and records
+
+	// Procedures (issue 4). The catalog itself is shared: managing it needs the action at
+	// a root unit (province or city), which the web layer checks.
+	ManageCatalog     Action = "procedure.catalog"  // import and edit the TTHC catalog
+	PublishProcedures Action = "procedure.publish"  // publish / withdraw procedures a unit applies
+	ReviewProcedures  Action = "procedure.review"   // review plans and their results (rà soát)
+	ManageWorkflows   Action = "procedure.workflow" // internal workflows (quy trình nội bộ)
 )
 
 // permissions is the role → actions matrix. A role held in a unit applies to that unit and
 // every unit below it.
 var permissions = map[user.Role][]Action{
-	user.Admin:    {ViewUnit, ManageUnits, ManageUsers, ViewReports, ViewQMS},
+	user.Admin:    {ViewUnit, ManageUnits, ManageUsers, ViewReports, ViewQMS, ManageCatalog, PublishProcedures, ReviewProcedures, ManageWorkflows},
 	user.Receiver: {ViewUnit, ViewDossiers, ReceiveDossier},
 	user.Handler:  {ViewUnit, ViewDossiers, HandleDossier},
 	user.Approver: {ViewUnit, ViewDossiers, ApproveDossier, ViewReports, ViewQMS},
-	user.QMS:      {ViewUnit, ViewDossiers, ViewReports, ViewQMS, ManageQMS},
+	user.QMS:      {ViewUnit, ViewDossiers, ViewReports, ViewQMS, ManageQMS, ReviewProcedures, ManageWorkflows},
 	user.Overseer: {ViewUnit, ViewDossiers, ViewReports, ViewQMS},
 }
 

@@ -41,6 +41,12 @@ func TestCan(t *testing.T) {
 		{"overseer cannot change", as(user.Overseer, prov), ManageUnits, comB, false},
 		{"prefix is by whole segment", as(user.Admin, comA), ManageUnits, "/p/ab/", false},
 		{"empty target", as(user.Admin, comA), ViewUnit, "", false},
+		{"admin publishes own commune", as(user.Admin, comA), PublishProcedures, deskA, true},
+		{"admin cannot publish other commune", as(user.Admin, comA), PublishProcedures, comB, false},
+		{"qms reviews", as(user.QMS, comA), ReviewProcedures, comA, true},
+		{"qms cannot publish", as(user.QMS, comA), PublishProcedures, comA, false},
+		{"receiver cannot edit workflows", as(user.Receiver, comA), ManageWorkflows, comA, false},
+		{"overseer cannot publish", as(user.Overseer, prov), PublishProcedures, comB, false},
 	}
 	for _, tt := range tests {
 		if got := tt.actor.Can(tt.action, tt.path); got != tt.want {
