@@ -76,7 +76,7 @@ func printLogins(w io.Writer, logins []demo.Login) {
 
 // runImport imports reference data; today the administrative-unit list:
 // motcua import units [--province CODE] [--file list.csv].
-func runImport(ctx context.Context, args []string, stdout, _ io.Writer) error {
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("import", "import units [--province 25] [--file list.csv] [--db data/motcua.db]", stdout)
 	dsn := dbFlag(fs)
 	province := fs.String("province", "", "chỉ nhập một tỉnh (mã, vd. 25) / import one province only (its code, e.g. 25)")
@@ -86,6 +86,9 @@ func runImport(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	what := ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		what, args = args[0], args[1:]
+	}
+	if what == "procedures" {
+		return runImportProcedures(ctx, args, stdout, stderr)
 	}
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -30,6 +30,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/motcua/motcua/internal/failure"
+	"github.com/motcua/motcua/internal/procedure"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/unit"
 	"github.com/motcua/motcua/internal/user"
@@ -72,6 +73,9 @@ type Result struct {
 	Logins       []Login
 	UnitsCreated int // 0 when the demo was already loaded
 	UsersCreated int
+	// ProceduresAdded counts the versions of the sample procedure catalog added (0 when
+	// already loaded).
+	ProceduresAdded int
 }
 
 // Demo identity: e-mail domain, the agency identifiers' province letter code, and the
@@ -206,6 +210,9 @@ func Load(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 	l := &loader{db: db, hash: hash, res: &Result{}}
 	if err := l.load(ctx, sysAdmin); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
+	}
+	if err := l.procedures(ctx, opts.Now); err != nil {
+		return nil, fmt.Errorf("demo: procedures: %w", err)
 	}
 	if l.res.UnitsCreated+l.res.UsersCreated > 0 {
 		err := db.Audit(ctx, store.AuditEvent{At: opts.Now, Action: "demo.load", ObjectType: "demo", ObjectID: provinceCode,
@@ -420,4 +427,53 @@ func exists[T any](_ T, err error) (bool, error) {
 	default:
 		return false, err
 	}
+}
+
+// procedures loads the sample procedure catalog (procedure.SampleCatalog, labelled sample
+// data) and publishes every procedure in force on 1 July 2025 in the six communes of the
+// former Thanh Ba district, from that day. The sample includes a procedure that expired
+// on 31 December 2025, so the demo shows a commune still publishing an expired procedure.
+// Version IDs derive from code and number, and publishing twice is a no-op, so a second
+// load changes nothing.
+func (l *loader) procedures(ctx context.Context, now time.Time) error {
+	rows, err := procedure.SampleCatalog()
+	if err != nil {
+		return err
+	}
+	res, err := l.db.ImportProcedures(ctx, rows, store.ProcedureImportOptions{
+		Today: unit.DateOf(now.UTC()),
+		NewID: func(code string, n int) string { return demoID("procedure", fmt.Sprintf("%s#%d", code, n)) },
+	})
+	if err != nil {
+		return err
+	}
+	l.res.ProceduresAdded = res.Added
+	var codes []string
+	for _, r := range rows {
+		codes = append(codes, r.Version.Code)
+	}
+	list, err := l.db.ListProcedures(ctx, store.ProcedureFilter{Codes: codes, Status: procedure.Effective, On: unit.Reform2025})
+	if err != nil {
+		return err
+	}
+	for _, c := range areaCommunes {
+		id := unitID(c.code, unit.Reform2025)
+		have, err := l.db.Publications(ctx, store.PublicationFilter{UnitID: id})
+		if err != nil {
+			return err
+		}
+		done := map[string]bool{}
+		for _, p := range have {
+			done[p.Code] = true // published before, perhaps withdrawn since: leave it be
+		}
+		for _, p := range list {
+			if done[p.Code] {
+				continue
+			}
+			if err := l.db.PublishProcedure(ctx, id, p.Code, unit.Reform2025, ""); err != nil {
+				return fmt.Errorf("publish %s in %s: %w", p.Code, c.name, err)
+			}
+		}
+	}
+	return nil
 }
