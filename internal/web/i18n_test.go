@@ -41,7 +41,7 @@ func TestCatalogsComplete(t *testing.T) {
 	})
 	// Message keys in Go code: failure constructors, flashes, translations, page titles.
 	goKey := regexp.MustCompile(`(?:failure\.InvalidField\("[^"]*", |failure\.New\(failure\.\w+, "[^"]*", |flash\(r, |\.T\([^,()]+, |newPage\(r, |FormError\([^"]*)"([a-z_]+\.[a-z_.]+)"`)
-	for _, dir := range []string{".", "../store", "../unit", "../user", "../auth"} {
+	for _, dir := range []string{".", "../store", "../unit", "../user", "../auth", "../procedure"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, f := range files {
 			if strings.HasSuffix(f, "_test.go") {

@@ -33,7 +33,7 @@ func (s *Server) handler() http.Handler {
 	// Home and the areas to come.
 	route(app, "GET /{$}", s.signedIn(s.home))
 	route(app, "GET /dossiers", s.signedIn(s.area("dossiers", auth.ViewDossiers)))
-	route(app, "GET /procedures", s.signedIn(s.area("procedures", auth.ViewUnit)))
+	s.procedureRoutes(app)
 	route(app, "GET /reports", s.signedIn(s.area("reports", auth.ViewReports)))
 	route(app, "GET /qms", s.signedIn(s.area("qms", auth.ViewQMS)))
 
