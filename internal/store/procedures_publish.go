@@ -104,34 +104,24 @@ type PublicationFilter struct {
 
 // Publications lists publications with their procedures, by unit path then code.
 func (db *DB) Publications(ctx context.Context, f PublicationFilter) ([]PublishedProcedure, error) {
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var c conds
 	if f.UnitID != "" {
-		where = append(where, "pub.unit_id = "+arg(f.UnitID))
+		c.add("pub.unit_id = " + c.arg(f.UnitID))
 	}
-	if len(f.Under) > 0 {
-		var ors []string
-		for _, p := range f.Under {
-			ors = append(ors, fmt.Sprintf("substr(u.path, 1, %d) = %s", len(p), arg(p)))
-		}
-		where = append(where, "("+strings.Join(ors, " OR ")+")")
-	}
+	c.under("u.path", f.Under)
 	if !f.ActiveOn.IsZero() {
-		d := arg(f.ActiveOn)
-		where = append(where, fmt.Sprintf("pub.published_on <= %s AND (pub.unpublished_on IS NULL OR pub.unpublished_on > %s)", d, d))
+		d := c.arg(f.ActiveOn)
+		c.add(fmt.Sprintf("pub.published_on <= %s AND (pub.unpublished_on IS NULL OR pub.unpublished_on > %s)", d, d))
 	}
 	if f.Code != "" {
-		where = append(where, "pub.code = "+arg(procedure.NormalizeCode(f.Code)))
+		c.add("pub.code = " + c.arg(procedure.NormalizeCode(f.Code)))
 	}
 	query := `SELECT pub.id, pub.unit_id, pub.code, pub.published_on, pub.unpublished_on, COALESCE(pub.actor_id, ''),
 		pub.created_at, pub.updated_at, u.name, u.path FROM procedure_publications pub JOIN units u ON u.id = pub.unit_id`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
+	if len(c.where) > 0 {
+		query += " WHERE " + strings.Join(c.where, " AND ")
 	}
-	rows, err := db.read.QueryContext(ctx, query+" ORDER BY u.path, pub.code", args...)
+	rows, err := db.read.QueryContext(ctx, query+" ORDER BY u.path, pub.code", c.args...)
 	if err != nil {
 		return nil, fmt.Errorf("publications: %w", err)
 	}
@@ -290,33 +280,23 @@ type IntakeRefusal struct {
 
 // IntakeRefusals lists recorded refusals, newest first.
 func (db *DB) IntakeRefusals(ctx context.Context, f RefusalFilter) ([]IntakeRefusal, error) {
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var c conds
 	if f.UnitID != "" {
-		where = append(where, "r.unit_id = "+arg(f.UnitID))
+		c.add("r.unit_id = " + c.arg(f.UnitID))
 	}
-	if len(f.Under) > 0 {
-		var ors []string
-		for _, p := range f.Under {
-			ors = append(ors, fmt.Sprintf("substr(u.path, 1, %d) = %s", len(p), arg(p)))
-		}
-		where = append(where, "("+strings.Join(ors, " OR ")+")")
-	}
+	c.under("u.path", f.Under)
 	if !f.Since.IsZero() {
-		where = append(where, "r.at >= "+arg(f.Since.UTC()))
+		c.add("r.at >= " + c.arg(f.Since.UTC()))
 	}
 	if f.Limit <= 0 {
 		f.Limit = 500
 	}
 	query := `SELECT r.id, r.unit_id, r.code, r.reason, r.detail, COALESCE(r.actor_id, ''), r.at, u.name
 		FROM procedure_refusals r JOIN units u ON u.id = r.unit_id`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
+	if len(c.where) > 0 {
+		query += " WHERE " + strings.Join(c.where, " AND ")
 	}
-	rows, err := db.read.QueryContext(ctx, query+fmt.Sprintf(" ORDER BY r.at DESC, r.id DESC LIMIT %d", f.Limit), args...)
+	rows, err := db.read.QueryContext(ctx, query+fmt.Sprintf(" ORDER BY r.at DESC, r.id DESC LIMIT %d", f.Limit), c.args...)
 	if err != nil {
 		return nil, fmt.Errorf("intake refusals: %w", err)
 	}

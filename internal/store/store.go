@@ -283,3 +283,36 @@ func finishQuery(query string, where []string, orderBy string, limit int) string
 	}
 	return query
 }
+
+// conds collects WHERE conditions and their numbered arguments for list queries.
+type conds struct {
+	where []string
+	args  []any
+}
+
+// arg adds an argument and returns its placeholder.
+func (c *conds) arg(v any) string {
+	c.args = append(c.args, v)
+	return fmt.Sprintf("$%d", len(c.args))
+}
+
+// add appends one condition.
+func (c *conds) add(cond string) { c.where = append(c.where, cond) }
+
+// under keeps rows whose materialised path column starts with one of the paths (no
+// condition when paths is empty).
+func (c *conds) under(column string, paths []string) {
+	if len(paths) > 0 {
+		c.add(c.anyUnder(column, paths))
+	}
+}
+
+// anyUnder returns the condition "column starts with one of the paths", adding its
+// arguments, for use inside a larger condition.
+func (c *conds) anyUnder(column string, paths []string) string {
+	ors := make([]string, len(paths))
+	for i, p := range paths {
+		ors[i] = fmt.Sprintf("substr(%s, 1, %d) = %s", column, len(p), c.arg(p))
+	}
+	return "(" + strings.Join(ors, " OR ") + ")"
+}

@@ -315,37 +315,27 @@ type UnitFilter struct {
 // ListUnits returns units matching the filter, ordered by path (parents before children,
 // siblings by creation order of their IDs).
 func (db *DB) ListUnits(ctx context.Context, f UnitFilter) ([]unit.Unit, error) {
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	if len(f.Under) > 0 {
-		var ors []string
-		for _, p := range f.Under {
-			ors = append(ors, fmt.Sprintf("substr(u.path, 1, %d) = %s", len(p), arg(p)))
-		}
-		where = append(where, "("+strings.Join(ors, " OR ")+")")
-	}
+	var c conds
+	c.under("u.path", f.Under)
 	if !f.ActiveOn.IsZero() {
-		d := arg(f.ActiveOn)
-		where = append(where, fmt.Sprintf("u.valid_from <= %s AND (u.valid_to IS NULL OR u.valid_to > %s)", d, d))
+		d := c.arg(f.ActiveOn)
+		c.add(fmt.Sprintf("u.valid_from <= %s AND (u.valid_to IS NULL OR u.valid_to > %s)", d, d))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "u.search_text LIKE "+arg(vn.LikePattern(q))+` ESCAPE '\'`)
+		c.add("u.search_text LIKE " + c.arg(vn.LikePattern(q)) + ` ESCAPE '\'`)
 	}
 	if len(f.Kinds) > 0 {
 		var ks []string
 		for _, k := range f.Kinds {
-			ks = append(ks, arg(string(k)))
+			ks = append(ks, c.arg(string(k)))
 		}
-		where = append(where, "u.kind IN ("+strings.Join(ks, ", ")+")")
+		c.add("u.kind IN (" + strings.Join(ks, ", ") + ")")
 	}
 	if f.ParentID != "" {
-		where = append(where, "u.parent_id = "+arg(f.ParentID))
+		c.add("u.parent_id = " + c.arg(f.ParentID))
 	}
-	query := finishQuery(`SELECT `+unitColumns+` FROM units u`, where, "u.path", f.Limit)
-	return queryAll(ctx, db.read, "list units", scanUnit, query, args...)
+	query := finishQuery(`SELECT `+unitColumns+` FROM units u`, c.where, "u.path", f.Limit)
+	return queryAll(ctx, db.read, "list units", scanUnit, query, c.args...)
 }
 
 // UnitNames returns id → name for the given units, for labelling lists cheaply.

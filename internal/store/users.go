@@ -172,24 +172,16 @@ type UserFilter struct {
 
 // ListUsers returns officials ordered by name.
 func (db *DB) ListUsers(ctx context.Context, f UserFilter) ([]user.User, error) {
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var c conds
 	if len(f.Under) > 0 {
-		var ors []string
-		for _, p := range f.Under {
-			ors = append(ors, fmt.Sprintf("substr(un.path, 1, %d) = %s", len(p), arg(p)))
-		}
-		where = append(where, `id IN (SELECT ra.user_id FROM role_assignments ra JOIN units un ON un.id = ra.unit_id
-			WHERE `+strings.Join(ors, " OR ")+`)`)
+		c.add(`id IN (SELECT ra.user_id FROM role_assignments ra JOIN units un ON un.id = ra.unit_id WHERE ` +
+			c.anyUnder("un.path", f.Under) + `)`)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "search_text LIKE "+arg(vn.LikePattern(q))+` ESCAPE '\'`)
+		c.add("search_text LIKE " + c.arg(vn.LikePattern(q)) + ` ESCAPE '\'`)
 	}
-	query := finishQuery(`SELECT `+userColumns+` FROM users`, where, "search_text, id", f.Limit)
-	return queryAll(ctx, db.read, "list users", scanUser, query, args...)
+	query := finishQuery(`SELECT `+userColumns+` FROM users`, c.where, "search_text, id", f.Limit)
+	return queryAll(ctx, db.read, "list users", scanUser, query, c.args...)
 }
 
 // Assign gives a user a role in a unit. Assigning a role the user already has there is a
