@@ -3,6 +3,7 @@ package procedure
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/calendar"
@@ -128,4 +129,71 @@ func FormatHours(d time.Duration) string {
 		return fmt.Sprintf("%dh", h)
 	}
 	return fmt.Sprintf("%dh%02d", h, m)
+}
+
+// Normalize trims the free text of the steps so validation and storage see the same values.
+func (w *Workflow) Normalize() {
+	w.Code = NormalizeCode(w.Code)
+	for i := range w.Steps {
+		w.Steps[i].TransferTo = strings.TrimSpace(w.Steps[i].TransferTo)
+		w.Steps[i].Note = clean(w.Steps[i].Note)
+	}
+}
+
+// Shares of the legal time limit in DefaultWorkflow when the limit is short: the desk
+// steps (receive, return) take an eighth each, approval a quarter, examination the rest.
+const (
+	deskShare    = 8
+	approveShare = 4
+)
+
+// DefaultWorkflow is the internal workflow a unit follows for a procedure until it records
+// its own: receive at the one-stop desk (receiver), examine (handler), approve (approver)
+// and return the result (receiver). A limit of four working days or more gives half a day
+// to each desk step, one day to approval and the rest, in whole days, to examination
+// (5 days: 3h45m, 3d, 1d, 3h45m with the default office hours). A shorter limit, in days,
+// hours or "within the day" (one working day), is split by shares rounded down to a
+// quarter of an hour (to the minute under two hours), examination taking what is left.
+// perDay is the unit's office time of one working day (7h30 when not positive).
+//
+// The budgets never add up to more than the limit, so the workflow passes Validate for
+// every valid limit of at least four minutes of office time, which no real procedure
+// states.
+func DefaultWorkflow(limit calendar.Limit, perDay time.Duration) Workflow {
+	if perDay <= 0 {
+		perDay = calendar.DefaultOfficeHours().PerDay()
+	}
+	perDay = perDay.Truncate(time.Minute)
+	var receive, examine, approve time.Duration
+	if n := limit.WorkingDayCount(); n >= 4 && perDay >= time.Hour {
+		receive, approve, examine = perDay/2, perDay, time.Duration(n-2)*perDay
+	} else {
+		total := max(WorkingTime(limit, perDay), 4*time.Minute)
+		grain := time.Minute
+		if total >= 2*time.Hour {
+			grain = 15 * time.Minute
+		}
+		receive = max((total / deskShare).Truncate(grain), time.Minute)
+		approve = max((total / approveShare).Truncate(grain), time.Minute)
+		examine = total - 2*receive - approve
+	}
+	receive = receive.Truncate(time.Minute)
+	return Workflow{Steps: []Step{
+		{Kind: StepReceive, Role: user.Receiver, Budget: budget(receive, perDay)},
+		{Kind: StepExamine, Role: user.Handler, Budget: budget(examine, perDay)},
+		{Kind: StepApprove, Role: user.Approver, Budget: budget(approve, perDay)},
+		{Kind: StepReturn, Role: user.Receiver, Budget: budget(receive, perDay)},
+	}}
+}
+
+// budget states office time d as whole working days when it is a multiple of perDay,
+// otherwise as hours and minutes.
+func budget(d, perDay time.Duration) calendar.Limit {
+	if d >= perDay && d%perDay == 0 {
+		if l, err := calendar.Days(int(d / perDay)); err == nil {
+			return l
+		}
+	}
+	l, _ := calendar.Hours(d)
+	return l
 }
