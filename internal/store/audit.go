@@ -20,13 +20,19 @@ type AuditEvent struct {
 
 // Audit appends an event.
 func (db *DB) Audit(ctx context.Context, e AuditEvent) error {
+	return db.auditIn(ctx, db.write, e)
+}
+
+// auditIn appends an event through q: inside a transaction, the change and its record
+// commit (or roll back) together.
+func (db *DB) auditIn(ctx context.Context, q querier, e AuditEvent) error {
 	if e.ID == "" {
 		e.ID = NewID()
 	}
 	if e.At.IsZero() {
 		e.At = db.Now()
 	}
-	_, err := db.write.ExecContext(ctx, `INSERT INTO audit_events (id, at, actor_id, unit_id, action, object_type, object_id, detail)
+	_, err := q.ExecContext(ctx, `INSERT INTO audit_events (id, at, actor_id, unit_id, action, object_type, object_id, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		e.ID, e.At.UTC(), nullString(e.ActorID), nullString(e.UnitID), e.Action, e.ObjectType, e.ObjectID, e.Detail)
 	if err != nil {

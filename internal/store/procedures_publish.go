@@ -33,12 +33,8 @@ func publish(ctx context.Context, tx *sql.Tx, unitID, code string, on unit.Date,
 	if on.IsZero() {
 		return failure.InvalidField("published_on", "procedure.published_on_required")
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE id = $1`, unitID).Scan(&n); err != nil {
-		return fmt.Errorf("check unit: %w", err)
-	}
-	if n == 0 {
-		return failure.InvalidField("unit_id", "unit.not_found")
+	if err := requireUnit(ctx, tx, unitID, "unit_id"); err != nil {
+		return err
 	}
 	p, err := loadProcedure(ctx, tx, code)
 	if failure.Is(err, failure.NotFound) {

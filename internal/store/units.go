@@ -250,6 +250,19 @@ func (db *DB) Unit(ctx context.Context, id string) (unit.Unit, error) {
 	return u, err
 }
 
+// requireUnit checks through q that a unit exists, answering an invalid field (the unit
+// is named in a form or a body) when it does not.
+func requireUnit(ctx context.Context, q querier, id, field string) error {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE id = $1`, id).Scan(&n); err != nil {
+		return fmt.Errorf("check unit %s: %w", id, err)
+	}
+	if n == 0 {
+		return failure.InvalidField(field, "unit.not_found")
+	}
+	return nil
+}
+
 // UnitByAgencyCode finds an agency by its electronic identifier.
 func (db *DB) UnitByAgencyCode(ctx context.Context, code string) (unit.Unit, error) {
 	u, err := scanUnit(db.read.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units u WHERE u.agency_code = $1`,
