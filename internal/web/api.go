@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -96,4 +97,16 @@ func (s *Server) apiUnit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, toAPIUnit(u))
+}
+
+// readJSON decodes a JSON request body into v, refusing unknown fields and trailing data;
+// on a body it cannot read it answers 400 and returns false.
+func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil || dec.More() {
+		s.renderError(w, r, failure.New(failure.Invalid, "", "api.json_invalid"), http.StatusBadRequest)
+		return false
+	}
+	return true
 }

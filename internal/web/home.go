@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/motcua/motcua/internal/auth"
+	"github.com/motcua/motcua/internal/procedure"
 	"github.com/motcua/motcua/internal/user"
 )
 
@@ -22,11 +23,19 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	for _, a := range c.actor.Assignments {
 		roles = append(roles, roleLine{Role: a.Role, UnitID: a.UnitID, UnitName: a.UnitName})
 	}
+	expiring, overdue, err := s.procedureAlerts(r)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	p.Data = map[string]any{
-		"Roles":         roles,
-		"SystemAdmin":   c.user.SystemAdmin,
-		"SessionExpiry": s.sessionExpiry(r),
-		"CanAdmin":      c.actor.CanAnywhere(auth.ManageUnits) || c.actor.CanAnywhere(auth.ManageUsers),
+		"Roles":          roles,
+		"SystemAdmin":    c.user.SystemAdmin,
+		"SessionExpiry":  s.sessionExpiry(r),
+		"CanAdmin":       c.actor.CanAnywhere(auth.ManageUnits) || c.actor.CanAnywhere(auth.ManageUsers),
+		"Expiring":       expiring,
+		"OverdueReviews": overdue,
+		"Window":         procedure.DefaultExpiryWindow,
 	}
 	s.render(w, r, http.StatusOK, "home", p)
 }

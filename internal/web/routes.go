@@ -34,6 +34,8 @@ func (s *Server) handler() http.Handler {
 	route(app, "GET /{$}", s.signedIn(s.home))
 	route(app, "GET /dossiers", s.signedIn(s.area("dossiers", auth.ViewDossiers)))
 	s.procedureRoutes(app)
+	s.reviewRoutes(app)
+	s.workflowRoutes(app)
 	route(app, "GET /reports", s.signedIn(s.area("reports", auth.ViewReports)))
 	route(app, "GET /qms", s.signedIn(s.area("qms", auth.ViewQMS)))
 
