@@ -89,7 +89,7 @@ func randomForms(rng *rand.Rand, r Regime) []Form {
 }
 
 // TestArbitraryText: any UTF-8 (and some that is not) renders without an
-// error or a panic, in every form of both regimes.
+// error or a panic, in every form of both regimes and in the XLSX.
 func TestArbitraryText(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2025, 7))
 	for round := range 3 {
@@ -98,6 +98,11 @@ func TestArbitraryText(t *testing.T) {
 				var buf bytes.Buffer
 				if err := f.WritePDF(&buf); err != nil {
 					t.Errorf("round %d %s %T: %v", round, r, f, err)
+				}
+				if rg, ok := f.(Register); ok {
+					if err := rg.WriteXLSX(&buf); err != nil {
+						t.Errorf("round %d %s register XLSX: %v", round, r, err)
+					}
 				}
 			}
 		}

@@ -1,5 +1,6 @@
 // Package forms prints the papers of the one-stop desk: the statutory
-// forms as A4 PDF with correct Vietnamese diacritics. It imports no other motcua package: callers (the
+// forms as A4 PDF with correct Vietnamese diacritics, and the dossier
+// register also as XLSX. It imports no other motcua package: callers (the
 // dossier engine, the web layer) map their data into the plain input types
 // here, and get back bytes to store or send.
 //
@@ -39,7 +40,7 @@
 // Every form implements Form: Validate returns a *ValidationError listing
 // every missing or inconsistent field by its Go path ("Components[2].Name"),
 // Info the number and title in the regime, WritePDF the document (after
-// validating).
+// validating). Register also has WriteXLSX.
 //
 // # Printing
 //

@@ -45,6 +45,9 @@ func TestValidateEmpty(t *testing.T) {
 			t.Errorf("%T{}: WritePDF wrote %d bytes, error %v", tc.form, buf.Len(), err)
 		}
 	}
+	if err := (Register{}).WriteXLSX(&bytes.Buffer{}); err == nil {
+		t.Error("empty register: WriteXLSX gave no error")
+	}
 }
 
 func TestValidateInconsistent(t *testing.T) {
