@@ -46,7 +46,8 @@ type Receipt struct {
 	Rule         string
 	ReturnMethod string // how the result is returned: "Trực tiếp tại Bộ phận Một cửa", "Qua dịch vụ bưu chính"
 	// LookupURL is where the applicant follows the dossier; encoded in a QR
-	// code and printed with the code. Optional; at most maxLookupURL bytes.
+	// code and printed with the code. Optional; at most 300 bytes, the most a
+	// 28 mm QR code holds legibly.
 	LookupURL string
 	// Regime selects the forms; empty means RegimeFor(ReceivedAt).
 	Regime Regime
