@@ -128,6 +128,19 @@ type SupplementItem struct {
 	Reason string `json:"reason"`
 }
 
+// Rule is the stored wording of the rule that produced the appointment, as printed on the
+// receipt.
+type Rule struct {
+	Code string `json:"code"`
+	Vi   string `json:"vi"`
+	En   string `json:"en"`
+}
+
+// RuleOf keeps a calendar rule's code and texts.
+func RuleOf(r calendar.Rule) Rule {
+	return Rule{Code: string(r.Code), Vi: r.Vietnamese(), En: r.English()}
+}
+
 // Dossier is one administrative-procedure dossier.
 type Dossier struct {
 	ID            string
@@ -156,7 +169,7 @@ type Dossier struct {
 	ReceivedBy    string
 	ClockStart    time.Time // receipt, or the last complete supplement
 	Due           time.Time // appointment in force (after the last restart): timeliness is judged on it
-	DueRule       calendar.Rule
+	DueRule       Rule
 	ExtendedDue   time.Time // the apology's new date, if any (still late)
 	PausedAt      time.Time // when the clock stopped for a supplement
 	Missing       []SupplementItem

@@ -159,7 +159,8 @@ func Permit(actor auth.Actor, t Transition, d Dossier, agencyPath, currentPath s
 	if actor.Can(action, path) {
 		return nil
 	}
-	return failure.New(failure.Forbidden, "", "dossier.role_required", string(neededRole(action)))
+	key := "dossier.role_required_" + string(neededRole(action)) // one message per role
+	return failure.New(failure.Forbidden, "", key)
 }
 
 func neededRole(a auth.Action) user.Role {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/calendar"
+	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/i18n"
 	"github.com/motcua/motcua/internal/unit"
 	"github.com/motcua/motcua/internal/user"
@@ -41,7 +42,7 @@ func TestCatalogsComplete(t *testing.T) {
 	})
 	// Message keys in Go code: failure constructors, flashes, translations, page titles.
 	goKey := regexp.MustCompile(`(?:failure\.InvalidField\("[^"]*", |failure\.New\(failure\.\w+, "[^"]*", |flash\(r, |\.T\([^,()]+, |newPage\(r, |FormError\([^"]*)"([a-z_]+\.[a-z_.]+)"`)
-	for _, dir := range []string{".", "../store", "../unit", "../user", "../auth", "../procedure"} {
+	for _, dir := range []string{".", "../store", "../unit", "../user", "../auth", "../procedure", "../dossier"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, f := range files {
 			if strings.HasSuffix(f, "_test.go") {
@@ -73,6 +74,15 @@ func TestCatalogsComplete(t *testing.T) {
 	}
 	for _, src := range []calendar.Source{calendar.SourceComputed, calendar.SourceOfficial} {
 		used["calendar.source_"+string(src)] = "calendar.Source"
+	}
+	for _, s := range dossier.States {
+		used["dossier.state_"+string(s)] = "dossier.States"
+	}
+	for _, a := range dossier.Actions {
+		used[a.Key()] = "dossier.Actions"
+	}
+	for _, r := range []user.Role{user.Receiver, user.Handler, user.Approver, user.Admin} {
+		used["dossier.role_required_"+string(r)] = "dossier.Permit"
 	}
 	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
 		used["weekday."+d] = "weekday"

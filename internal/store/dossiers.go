@@ -1,0 +1,406 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/motcua/motcua/internal/auth"
+	"github.com/motcua/motcua/internal/calendar"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/failure"
+	"github.com/motcua/motcua/internal/procedure"
+	"github.com/motcua/motcua/internal/unit"
+	"github.com/motcua/motcua/internal/vn"
+)
+
+// IntakeRequest is what the desk (or the API) sends to receive a dossier.
+type IntakeRequest struct {
+	UnitID        string // the receiving agency (it must carry an electronic identifier)
+	ProcedureCode string
+	Channel       dossier.Channel
+	Applicant     dossier.Applicant
+	// Components lists the procedure's papers as taken in; every required one must be
+	// received (an incomplete dossier is not received: DOMAIN.md rule 3).
+	Components     []dossier.Component
+	Payment        dossier.Payment
+	Note           string
+	IdempotencyKey string // a retried request with the same key returns the first dossier
+	// At is the receipt time; zero means now. Only demo generation and tests set it.
+	At time.Time
+}
+
+// dossierColumns lists the dossier columns in the order scanDossier reads them.
+const dossierColumns = `d.id, COALESCE(d.code, ''), d.unit_id, d.current_unit_id, d.version, d.state, d.step_index, d.workflow,
+	d.channel, d.regime, d.procedure_version_id, d.procedure_code, d.procedure_name, d.time_limit,
+	d.applicant_kind, d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email, d.applicant_address,
+	d.representative, d.components, d.fee_total, d.payment, d.note, d.received_at, COALESCE(d.received_by, ''),
+	d.clock_start, d.due_at, d.due_rule, d.extended_due_at, d.paused_at, d.missing, d.supplements, d.apologies,
+	d.transfers, d.resolved_at, d.timeliness, d.returned_at, d.return_channel, d.electronic_result, d.closing_reason,
+	d.lookup_secret, COALESCE(d.idempotency_key, ''), d.last_progress_at, d.history_hash, COALESCE(d.created_by, ''),
+	d.created_at, d.updated_at`
+
+// dossierScan holds the temporaries of one dossier row being scanned, so the columns can
+// be scanned alone or joined with others.
+type dossierScan struct {
+	d                                                 *dossier.Dossier
+	workflow, limit, components, rule, missing        string
+	received, clockStart, due, extended, paused       sql.NullTime
+	resolved, returned                                sql.NullTime
+	state, channel, regime, kind, payment, retChannel string
+}
+
+func (s *dossierScan) ptrs() []any {
+	d := s.d
+	return []any{&d.ID, &d.Code, &d.UnitID, &d.CurrentUnitID, &d.Version, &s.state, &d.StepIndex, &s.workflow,
+		&s.channel, &s.regime, &d.ProcedureVersionID, &d.ProcedureCode, &d.ProcedureName, &s.limit,
+		&s.kind, &d.Applicant.Name, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email, &d.Applicant.Address,
+		&d.Applicant.Representative, &s.components, &d.FeeTotal, &s.payment, &d.Note, &s.received, &d.ReceivedBy,
+		&s.clockStart, &s.due, &s.rule, &s.extended, &s.paused, &s.missing, &d.Supplements, &d.Apologies,
+		&d.Transfers, &s.resolved, &d.Timeliness, &s.returned, &s.retChannel, &d.Electronic, &d.ClosingReason,
+		&d.LookupSecret, &d.IdempotencyKey, &d.LastProgressAt, &d.HistoryHash, &d.CreatedBy,
+		&d.CreatedAt, &d.UpdatedAt}
+}
+
+func (s *dossierScan) finish() error {
+	d := s.d
+	d.State, d.Channel, d.Regime = dossier.State(s.state), dossier.Channel(s.channel), dossier.Regime(s.regime)
+	d.Applicant.Kind, d.Payment, d.ReturnChannel = dossier.ApplicantKind(s.kind), dossier.Payment(s.payment), dossier.Channel(s.retChannel)
+	d.ReceivedAt, d.ClockStart, d.Due = s.received.Time, s.clockStart.Time, s.due.Time
+	d.ExtendedDue, d.PausedAt, d.ResolvedAt, d.ReturnedAt = s.extended.Time, s.paused.Time, s.resolved.Time, s.returned.Time
+	var err error
+	if d.Limit, err = calendar.ParseLimit(s.limit); err != nil {
+		return fmt.Errorf("dossier %s time limit: %w", d.ID, err)
+	}
+	for _, f := range []struct {
+		text string
+		into any
+	}{{s.workflow, &d.Workflow}, {s.components, &d.Components}, {s.rule, &d.DueRule}, {s.missing, &d.Missing}} {
+		if err := json.Unmarshal([]byte(f.text), f.into); err != nil {
+			return fmt.Errorf("dossier %s: decode: %w", d.ID, err)
+		}
+	}
+	return nil
+}
+
+func scanDossier(row interface{ Scan(...any) error }) (dossier.Dossier, error) {
+	var d dossier.Dossier
+	s := &dossierScan{d: &d}
+	if err := row.Scan(s.ptrs()...); err != nil {
+		return d, err
+	}
+	return d, s.finish()
+}
+
+// Dossier returns one dossier by ID.
+func (db *DB) Dossier(ctx context.Context, id string) (dossier.Dossier, error) {
+	return db.dossierWhere(ctx, db.read, "d.id = $1", id)
+}
+
+// DossierByCode returns the dossier with a national code (as typed: trimmed, any case).
+func (db *DB) DossierByCode(ctx context.Context, code string) (dossier.Dossier, error) {
+	c, err := dossier.ParseCode(code)
+	if err != nil {
+		return dossier.Dossier{}, err
+	}
+	return db.dossierWhere(ctx, db.read, "d.code = $1", c.String())
+}
+
+func (db *DB) dossierWhere(ctx context.Context, q querier, cond string, args ...any) (dossier.Dossier, error) {
+	d, err := scanDossier(q.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers d WHERE `+cond, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return dossier.Dossier{}, failure.New(failure.NotFound, "", "dossier.not_found")
+	}
+	if err != nil {
+		return dossier.Dossier{}, fmt.Errorf("get dossier: %w", err)
+	}
+	return d, nil
+}
+
+// Receive takes a complete dossier in at the desk: it applies the catalog's intake block,
+// assigns the national code from the agency's daily sequence, computes the appointment
+// with the agency's calendar, snapshots the internal workflow and writes the dossier, the
+// first control-slip row and the first history event in one transaction.
+func (db *DB) Receive(ctx context.Context, actor auth.Actor, req IntakeRequest) (dossier.Dossier, error) {
+	at := req.At
+	if at.IsZero() {
+		at = db.Now()
+	}
+	at = at.UTC().Truncate(time.Microsecond)
+	agency, err := db.intakeAgency(ctx, actor, req.UnitID, at)
+	if err != nil {
+		return dossier.Dossier{}, err
+	}
+	if d, ok, err := db.byIdempotencyKey(ctx, req.UnitID, req.IdempotencyKey); err != nil || ok {
+		return d, err
+	}
+	if err := validateIntake(&req, at); err != nil {
+		return dossier.Dossier{}, err
+	}
+	v, err := db.ApplicableVersion(ctx, agency.ID, req.ProcedureCode, at, actor.UserID)
+	if err != nil {
+		return dossier.Dossier{}, err
+	}
+	d, firstDue, err := db.newDossier(ctx, agency, v, req, at, actor.UserID)
+	if err != nil {
+		return dossier.Dossier{}, err
+	}
+	err = db.inTx(ctx, func(tx *sql.Tx) error { return insertReceived(ctx, tx, agency, &d, firstDue) })
+	if err != nil {
+		// Two requests with one key at once: the loser's insert fails; answer with the winner.
+		if existing, ok, lookErr := db.byIdempotencyKey(ctx, req.UnitID, req.IdempotencyKey); lookErr == nil && ok {
+			return existing, nil
+		}
+		return dossier.Dossier{}, fmt.Errorf("receive dossier: %w", err)
+	}
+	return d, nil
+}
+
+// intakeAgency loads the receiving agency and checks the actor may receive there.
+func (db *DB) intakeAgency(ctx context.Context, actor auth.Actor, unitID string, at time.Time) (unit.Unit, error) {
+	if unitID == "" {
+		return unit.Unit{}, failure.InvalidField("unit_id", "dossier.unit_required")
+	}
+	agency, err := db.Unit(ctx, unitID)
+	if err != nil {
+		return unit.Unit{}, err
+	}
+	t, _ := dossier.TransitionFor("", dossier.ActReceive)
+	if err := dossier.Permit(actor, t, dossier.Dossier{}, agency.Path, agency.Path); err != nil {
+		return unit.Unit{}, err
+	}
+	if agency.AgencyCode == "" {
+		return unit.Unit{}, failure.InvalidField("unit_id", "dossier.agency_code_missing")
+	}
+	if !agency.ActiveOn(unit.DateOf(at.In(calendar.Location()))) {
+		return unit.Unit{}, failure.InvalidField("unit_id", "dossier.unit_not_active")
+	}
+	return agency, nil
+}
+
+// byIdempotencyKey finds the dossier an earlier request with the same key created.
+func (db *DB) byIdempotencyKey(ctx context.Context, unitID, key string) (dossier.Dossier, bool, error) {
+	if key == "" {
+		return dossier.Dossier{}, false, nil
+	}
+	d, err := db.dossierWhere(ctx, db.write, "d.unit_id = $1 AND d.idempotency_key = $2", unitID, key)
+	if failure.Is(err, failure.NotFound) {
+		return dossier.Dossier{}, false, nil
+	}
+	return d, err == nil, err
+}
+
+// validateIntake normalises and checks the request's own fields.
+func validateIntake(req *IntakeRequest, at time.Time) error {
+	req.Applicant.Normalize()
+	req.Note = strings.TrimSpace(vn.NFC(req.Note))
+	req.ProcedureCode = procedure.NormalizeCode(req.ProcedureCode)
+	var errs failure.List
+	if err := req.Applicant.Validate(at); err != nil {
+		errs = append(errs, failure.Fields(err)...)
+	}
+	if req.ProcedureCode == "" {
+		errs = append(errs, failure.InvalidField("procedure", "dossier.procedure_required"))
+	}
+	if !req.Channel.Valid() {
+		errs = append(errs, failure.InvalidField("channel", "dossier.channel_invalid"))
+	}
+	if req.Payment == "" {
+		req.Payment = dossier.NoFee
+	}
+	if !req.Payment.Valid() {
+		errs = append(errs, failure.InvalidField("payment", "dossier.payment_invalid"))
+	}
+	if utf8.RuneCountInString(req.Note) > 2000 {
+		errs = append(errs, failure.InvalidField("note", "dossier.note_too_long"))
+	}
+	if len(req.IdempotencyKey) > 100 {
+		errs = append(errs, failure.InvalidField("idempotency_key", "dossier.idempotency_key_invalid"))
+	}
+	return errs.Err()
+}
+
+// checkComponents matches the papers taken in against the version's checklist: unknown
+// papers are refused and every required one must be received.
+func checkComponents(v procedure.Version, got []dossier.Component) ([]dossier.Component, error) {
+	byName := map[string]dossier.Component{}
+	for _, c := range got {
+		byName[strings.TrimSpace(vn.NFC(c.Name))] = c
+	}
+	var (
+		out     []dossier.Component
+		missing []string
+	)
+	for _, want := range v.Components {
+		c, ok := byName[want.Name]
+		delete(byName, want.Name)
+		c = dossier.Component{Name: want.Name, Originals: want.Originals, Copies: want.Copies, Required: want.Required,
+			Received: ok && c.Received, Digitised: ok && c.Received && c.Digitised}
+		if want.Required && !c.Received {
+			missing = append(missing, want.Name)
+		}
+		out = append(out, c)
+	}
+	for name := range byName {
+		return nil, failure.InvalidField("components", "dossier.component_unknown", name)
+	}
+	if len(missing) > 0 {
+		return nil, failure.InvalidField("components", "dossier.components_missing", strings.Join(missing, "; "))
+	}
+	return out, nil
+}
+
+// newDossier builds the received dossier in memory (components, fees, workflow,
+// appointment, lookup secret) and the due time of its first step.
+func (db *DB) newDossier(ctx context.Context, agency unit.Unit, v procedure.Version, req IntakeRequest, at time.Time, actorID string) (dossier.Dossier, time.Time, error) {
+	var none time.Time
+	comps, err := checkComponents(v, req.Components)
+	if err != nil {
+		return dossier.Dossier{}, none, err
+	}
+	cal, err := db.CalendarFor(ctx, agency.ID)
+	if err != nil {
+		return dossier.Dossier{}, none, err
+	}
+	wf, err := db.WorkflowFor(ctx, agency.ID, v.Code, v.Limit)
+	if err != nil {
+		return dossier.Dossier{}, none, err
+	}
+	steps := withReturnStep(wf.Steps)
+	due, rule, err := dossier.Appointment(cal, at, v.Limit)
+	if err != nil {
+		return dossier.Dossier{}, none, err
+	}
+	firstDue, err := dossier.StepDue(cal, at, steps[0])
+	if err != nil {
+		return dossier.Dossier{}, none, err
+	}
+	secret, err := lookupSecret()
+	if err != nil {
+		return dossier.Dossier{}, none, err
+	}
+	var fee int64
+	for _, f := range v.Fees {
+		fee += f.Amount
+	}
+	return dossier.Dossier{
+		ID: NewID(), UnitID: agency.ID, CurrentUnitID: agency.ID, Version: 1, State: dossier.Received,
+		Workflow: steps, Channel: req.Channel, Regime: dossier.RegimeFor(at),
+		ProcedureVersionID: v.ID, ProcedureCode: v.Code, ProcedureName: v.Name, Limit: v.Limit,
+		Applicant: req.Applicant, Components: comps, FeeTotal: fee, Payment: req.Payment, Note: req.Note,
+		ReceivedAt: at, ReceivedBy: actorID, ClockStart: at, Due: due, DueRule: dossier.RuleOf(rule),
+		LookupSecret: secret, IdempotencyKey: req.IdempotencyKey, LastProgressAt: at, CreatedBy: actorID,
+		CreatedAt: at, UpdatedAt: at,
+	}, firstDue, nil
+}
+
+// withReturnStep makes a workflow snapshot end at the desk: a workflow whose last step
+// transfers the dossier away gets a return step (the result comes back to be handed over).
+func withReturnStep(steps []procedure.Step) []procedure.Step {
+	if len(steps) > 0 && steps[len(steps)-1].Kind == procedure.StepReturn {
+		return steps
+	}
+	ret := procedure.Step{Kind: procedure.StepReturn, Role: steps[0].Role, Budget: steps[0].Budget}
+	return append(append([]procedure.Step(nil), steps...), ret)
+}
+
+// lookupAlphabet avoids letters that read alike (0/O, 1/I/L) on a printed receipt.
+const lookupAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// lookupSecret is the second factor printed on the receipt for the public look-up.
+func lookupSecret() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("lookup secret: %w", err)
+	}
+	for i := range b {
+		b[i] = lookupAlphabet[int(b[i])%len(lookupAlphabet)]
+	}
+	return string(b), nil
+}
+
+// nextSequence takes the agency's next dossier number for the day, inside the intake
+// transaction: the row lock (PostgreSQL) or the single writer (SQLite) serialises
+// concurrent intakes, and a rolled-back intake gives its number back, so the daily
+// sequence has no gaps and no duplicates.
+func nextSequence(ctx context.Context, tx *sql.Tx, agencyCode, day string) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `INSERT INTO dossier_sequences (agency_code, day, last) VALUES ($1, $2, 1)
+		ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last`,
+		agencyCode, day).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("next dossier number of %s on %s: %w", agencyCode, day, err)
+	}
+	return n, nil
+}
+
+// insertReceived numbers the dossier and writes it with its first slip row and event.
+func insertReceived(ctx context.Context, tx *sql.Tx, agency unit.Unit, d *dossier.Dossier, firstDue time.Time) error {
+	at := d.ReceivedAt
+	n, err := nextSequence(ctx, tx, agency.AgencyCode, dossier.SequenceDay(at))
+	if err != nil {
+		return err
+	}
+	code, err := dossier.NewCode(agency.AgencyCode, at, n)
+	if err != nil {
+		return err
+	}
+	d.Code = code.String()
+	first := d.Workflow[0]
+	ev := dossier.Event{ID: NewID(), DossierID: d.ID, UnitID: d.UnitID, At: at, ActorID: d.CreatedBy,
+		Action: dossier.ActReceive, To: dossier.Received, Detail: dossier.Detail{
+			"code": d.Code, "procedure": d.ProcedureCode, "due": d.Due.UTC().Format(time.RFC3339), "channel": d.Channel,
+		}.Encode()}
+	ev.Seal(dossier.Event{})
+	d.HistoryHash = ev.Hash
+	if err := insertDossier(ctx, tx, *d); err != nil {
+		return err
+	}
+	step := dossier.StepRecord{ID: NewID(), DossierID: d.ID, Seq: 1, StepIndex: 0, Kind: first.Kind, Role: first.Role,
+		UnitID: d.UnitID, AssigneeID: d.CreatedBy, StartedAt: at, Due: firstDue}
+	if err := insertStep(ctx, tx, step); err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, ev)
+}
+
+func insertDossier(ctx context.Context, tx *sql.Tx, d dossier.Dossier) error {
+	search := vn.Fold(strings.Join([]string{d.Code, d.Applicant.Name, d.Applicant.IDNumber, d.Applicant.Phone, d.ProcedureName}, " "))
+	_, err := tx.ExecContext(ctx, `INSERT INTO dossiers (id, code, unit_id, current_unit_id, version, state, step_index,
+		workflow, channel, regime, procedure_version_id, procedure_code, procedure_name, time_limit, applicant_kind,
+		applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, representative,
+		search_text, components, fee_total, payment, note, received_at, received_by, clock_start, due_at, due_rule,
+		extended_due_at, paused_at, missing, supplements, apologies, transfers, resolved_at, timeliness, returned_at,
+		return_channel, electronic_result, closing_reason, lookup_secret, idempotency_key, last_progress_at,
+		history_hash, created_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+		$23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44,
+		$45, $46, $47, $48, $49, $50)`,
+		d.ID, nullString(d.Code), d.UnitID, d.CurrentUnitID, d.Version, string(d.State), d.StepIndex,
+		jsonText(d.Workflow), string(d.Channel), string(d.Regime), d.ProcedureVersionID, d.ProcedureCode, d.ProcedureName,
+		d.Limit.String(), string(d.Applicant.Kind), d.Applicant.Name, d.Applicant.IDNumber, d.Applicant.Phone,
+		d.Applicant.Email, d.Applicant.Address, d.Applicant.Representative, search, jsonText(d.Components), d.FeeTotal,
+		string(d.Payment), d.Note, nullTime(d.ReceivedAt), nullString(d.ReceivedBy), nullTime(d.ClockStart),
+		nullTime(d.Due), jsonObject(d.DueRule), nullTime(d.ExtendedDue), nullTime(d.PausedAt), jsonText(d.Missing),
+		d.Supplements, d.Apologies, d.Transfers, nullTime(d.ResolvedAt), d.Timeliness, nullTime(d.ReturnedAt),
+		string(d.ReturnChannel), d.Electronic, d.ClosingReason, d.LookupSecret, nullString(d.IdempotencyKey),
+		d.LastProgressAt.UTC(), d.HistoryHash, nullString(d.CreatedBy), d.CreatedAt.UTC(), d.UpdatedAt.UTC())
+	if err != nil {
+		return fmt.Errorf("insert dossier: %w", err)
+	}
+	return nil
+}
+
+func jsonObject(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "{}"
+	}
+	return string(b)
+}
