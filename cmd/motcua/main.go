@@ -49,6 +49,7 @@ func commands() []command {
 		{"admin", "tạo tài khoản quản trị / create an administrator", runAdmin},
 		{"holidays", "liệt kê ngày nghỉ trong năm / list a year's days off", runHolidays},
 		{"workdays", "tính ngày làm việc / working-day arithmetic", runWorkdays},
+		{"audit", "kiểm tra toàn vẹn lịch sử hồ sơ (verify) / verify the dossier history", runAudit},
 		{"version", "in phiên bản / print the version", runVersion},
 	}
 }

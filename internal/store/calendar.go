@@ -35,6 +35,7 @@ func (db *DB) seedSchedules(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("shipped schedules: %w", err)
 	}
+	defer db.calendars.clear()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		for _, s := range shipped {
 			data, err := json.Marshal(s)
@@ -115,6 +116,7 @@ func (db *DB) SaveSchedule(ctx context.Context, s calendar.Schedule, actorID str
 		}
 		return nil
 	})
+	db.calendars.clear()
 	if err != nil {
 		return fmt.Errorf("save schedule %d: %w", s.Year, err)
 	}
@@ -260,6 +262,10 @@ func (db *DB) NationalCalendar(ctx context.Context) (*calendar.Calendar, error) 
 }
 
 func (db *DB) calendarWith(ctx context.Context, ws WorkSettings) (*calendar.Calendar, error) {
+	now := time.Now()
+	if cal, ok := db.calendars.get(ws, now); ok {
+		return cal, nil
+	}
 	recs, err := db.Schedules(ctx)
 	if err != nil {
 		return nil, err
@@ -272,5 +278,6 @@ func (db *DB) calendarWith(ctx context.Context, ws WorkSettings) (*calendar.Cale
 	if err != nil {
 		return nil, fmt.Errorf("build calendar: %w", err)
 	}
+	db.calendars.put(ws, cal, now)
 	return cal, nil
 }

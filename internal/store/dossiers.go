@@ -128,6 +128,22 @@ func (db *DB) dossierWhere(ctx context.Context, q querier, cond string, args ...
 // with the agency's calendar, snapshots the internal workflow and writes the dossier, the
 // first control-slip row and the first history event in one transaction.
 func (db *DB) Receive(ctx context.Context, actor auth.Actor, req IntakeRequest) (dossier.Dossier, error) {
+	d, _, err := db.ReceiveOnce(ctx, actor, req)
+	return d, err
+}
+
+// ReceiveOnce is Receive that also tells whether this call created the dossier (false when
+// an earlier request with the same idempotency key did).
+func (db *DB) ReceiveOnce(ctx context.Context, actor auth.Actor, req IntakeRequest) (dossier.Dossier, bool, error) {
+	d, created, err := db.receive(ctx, actor, req)
+	if err != nil {
+		return dossier.Dossier{}, false, err
+	}
+	return d, created, nil
+}
+
+func (db *DB) receive(ctx context.Context, actor auth.Actor, req IntakeRequest) (dossier.Dossier, bool, error) {
+	var none dossier.Dossier
 	at := req.At
 	if at.IsZero() {
 		at = db.Now()
@@ -135,31 +151,31 @@ func (db *DB) Receive(ctx context.Context, actor auth.Actor, req IntakeRequest) 
 	at = at.UTC().Truncate(time.Microsecond)
 	agency, err := db.intakeAgency(ctx, actor, req.UnitID, at)
 	if err != nil {
-		return dossier.Dossier{}, err
+		return none, false, err
 	}
 	if d, ok, err := db.byIdempotencyKey(ctx, req.UnitID, req.IdempotencyKey); err != nil || ok {
-		return d, err
+		return d, false, err
 	}
 	if err := validateIntake(&req, at); err != nil {
-		return dossier.Dossier{}, err
+		return none, false, err
 	}
 	v, err := db.ApplicableVersion(ctx, agency.ID, req.ProcedureCode, at, actor.UserID)
 	if err != nil {
-		return dossier.Dossier{}, err
+		return none, false, err
 	}
 	d, firstDue, err := db.newDossier(ctx, agency, v, req, at, actor.UserID)
 	if err != nil {
-		return dossier.Dossier{}, err
+		return none, false, err
 	}
 	err = db.inTx(ctx, func(tx *sql.Tx) error { return insertReceived(ctx, tx, agency, &d, firstDue) })
 	if err != nil {
 		// Two requests with one key at once: the loser's insert fails; answer with the winner.
 		if existing, ok, lookErr := db.byIdempotencyKey(ctx, req.UnitID, req.IdempotencyKey); lookErr == nil && ok {
-			return existing, nil
+			return existing, false, nil
 		}
-		return dossier.Dossier{}, fmt.Errorf("receive dossier: %w", err)
+		return none, false, fmt.Errorf("receive dossier: %w", err)
 	}
-	return d, nil
+	return d, true, nil
 }
 
 // intakeAgency loads the receiving agency and checks the actor may receive there.

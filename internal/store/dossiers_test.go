@@ -27,7 +27,7 @@ type desk struct {
 	code                                 string
 }
 
-func newDesk(t *testing.T, db *store.DB) desk {
+func newDesk(t testing.TB, db *store.DB) desk {
 	t.Helper()
 	ctx := context.Background()
 	prov := mustCreate(t, db, unit.Unit{Code: "25", Name: "Tỉnh Phú Thọ", Kind: unit.Province})
@@ -56,7 +56,7 @@ func newDesk(t *testing.T, db *store.DB) desk {
 	}
 }
 
-func official(t *testing.T, db *store.DB, email, name string, in unit.Unit, role user.Role) auth.Actor {
+func official(t testing.TB, db *store.DB, email, name string, in unit.Unit, role user.Role) auth.Actor {
 	t.Helper()
 	ctx := context.Background()
 	u := user.User{Email: email, FullName: name, PasswordHash: "h", Active: true}

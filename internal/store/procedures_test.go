@@ -32,7 +32,7 @@ func sampleVersion(code, name string, from unit.Date) procedure.Version {
 	}
 }
 
-func mustAdd(t *testing.T, db *store.DB, v procedure.Version) procedure.Version {
+func mustAdd(t testing.TB, db *store.DB, v procedure.Version) procedure.Version {
 	t.Helper()
 	if err := db.AddProcedureVersion(context.Background(), &v); err != nil {
 		t.Fatalf("add %s/%d: %v", v.Code, v.Number, err)

@@ -37,6 +37,8 @@ type DB struct {
 	read    *sql.DB
 	write   *sql.DB
 	now     func() time.Time
+	// calendars caches built working-day calendars (see calendarCache).
+	calendars *calendarCache
 }
 
 // Options tune Open.
@@ -94,7 +96,7 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 	pool.SetMaxOpenConns(opts.MaxReadConns + 4)
 	pool.SetMaxIdleConns(opts.MaxReadConns + 4)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{dialect: Postgres, read: pool, write: pool, now: opts.Now}, nil
+	return &DB{dialect: Postgres, read: pool, write: pool, now: opts.Now, calendars: &calendarCache{}}, nil
 }
 
 // sqlitePragmas are applied to every connection: busy_timeout first so the others wait
@@ -159,7 +161,7 @@ func openSQLite(dsn string, opts Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(opts.MaxReadConns)
 	read.SetMaxIdleConns(opts.MaxReadConns)
-	return &DB{dialect: SQLite, read: read, write: write, now: opts.Now}, nil
+	return &DB{dialect: SQLite, read: read, write: write, now: opts.Now, calendars: &calendarCache{}}, nil
 }
 
 // Dialect returns the engine.

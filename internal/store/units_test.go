@@ -17,7 +17,7 @@ var (
 	day2025 = unit.NewDate(2025, 7, 1)
 )
 
-func mustCreate(t *testing.T, db *store.DB, u unit.Unit) unit.Unit {
+func mustCreate(t testing.TB, db *store.DB, u unit.Unit) unit.Unit {
 	t.Helper()
 	if u.ValidFrom.IsZero() {
 		u.ValidFrom = day2022

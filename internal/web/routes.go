@@ -63,6 +63,7 @@ func (s *Server) handler() http.Handler {
 	route(app, "GET /api/v1/me", s.apiSignedIn(s.apiMe))
 	route(app, "GET /api/v1/units", s.apiSignedIn(s.apiUnits))
 	route(app, "GET /api/v1/units/{id}", s.apiSignedIn(s.apiUnit))
+	s.dossierAPIRoutes(app)
 	route(app, "/api/", http.HandlerFunc(s.apiNotFound))
 
 	route(app, "/", http.HandlerFunc(s.notFound))

@@ -1,0 +1,394 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/motcua/motcua/internal/auth"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/failure"
+	"github.com/motcua/motcua/internal/store"
+)
+
+// dossierAPIRoutes registers the dossier engine's JSON API: the same rules as the pages,
+// through the same store calls.
+func (s *Server) dossierAPIRoutes(app *http.ServeMux) {
+	route(app, "GET /api/v1/dossiers", s.apiSignedIn(s.apiDossiers))
+	route(app, "POST /api/v1/dossiers", s.apiSignedIn(s.apiReceive))
+	route(app, "GET /api/v1/dossiers/{id}", s.apiSignedIn(s.apiDossier))
+	route(app, "GET /api/v1/dossiers/{id}/history", s.apiSignedIn(s.apiDossierHistory))
+	route(app, "POST /api/v1/dossiers/{id}/actions", s.apiSignedIn(s.apiDossierAction))
+	route(app, "GET /api/v1/dossier-codes/{code}", s.apiSignedIn(s.apiDossierByCode))
+	route(app, "GET /api/v1/work", s.apiSignedIn(s.apiWork))
+}
+
+// apiDossierJSON is a dossier as the API shows it to officials.
+type apiDossierJSON struct {
+	ID             string                   `json:"id"`
+	Code           string                   `json:"code,omitempty"`
+	Version        int                      `json:"version"`
+	State          dossier.State            `json:"state"`
+	UnitID         string                   `json:"unit_id"`
+	CurrentUnitID  string                   `json:"current_unit_id"`
+	Step           int                      `json:"step"`
+	StepKind       string                   `json:"step_kind,omitempty"`
+	Regime         dossier.Regime           `json:"regime"`
+	Channel        dossier.Channel          `json:"channel"`
+	ProcedureCode  string                   `json:"procedure_code"`
+	ProcedureName  string                   `json:"procedure_name"`
+	TimeLimit      string                   `json:"time_limit"`
+	Applicant      dossier.Applicant        `json:"applicant"`
+	Components     []dossier.Component      `json:"components"`
+	FeeTotal       int64                    `json:"fee_total"`
+	Payment        dossier.Payment          `json:"payment"`
+	Note           string                   `json:"note,omitempty"`
+	ReceivedAt     *time.Time               `json:"received_at,omitempty"`
+	Due            *time.Time               `json:"due,omitempty"`
+	DueRule        dossier.Rule             `json:"due_rule"`
+	ExtendedDue    *time.Time               `json:"extended_due,omitempty"`
+	Overdue        bool                     `json:"overdue"`
+	Missing        []dossier.SupplementItem `json:"missing,omitempty"`
+	Supplements    int                      `json:"supplements"`
+	Apologies      int                      `json:"apologies"`
+	Transfers      int                      `json:"transfers"`
+	ResolvedAt     *time.Time               `json:"resolved_at,omitempty"`
+	Timeliness     string                   `json:"timeliness,omitempty"`
+	ReturnedAt     *time.Time               `json:"returned_at,omitempty"`
+	ReturnChannel  dossier.Channel          `json:"return_channel,omitempty"`
+	Electronic     bool                     `json:"electronic_result"`
+	ClosingReason  string                   `json:"closing_reason,omitempty"`
+	LastProgressAt time.Time                `json:"last_progress_at"`
+	Actions        []dossier.Action         `json:"actions,omitempty"`
+	ControlSlip    []apiStepJSON            `json:"control_slip,omitempty"`
+}
+
+type apiStepJSON struct {
+	Seq        int        `json:"seq"`
+	Step       int        `json:"step"`
+	Kind       string     `json:"kind"`
+	Role       string     `json:"role"`
+	UnitID     string     `json:"unit_id"`
+	AssigneeID string     `json:"assignee_id,omitempty"`
+	FromUserID string     `json:"from_user_id,omitempty"`
+	StartedAt  time.Time  `json:"started_at"`
+	Due        time.Time  `json:"due"`
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	FinishedBy string     `json:"finished_by,omitempty"`
+	Outcome    string     `json:"outcome,omitempty"`
+	Timeliness string     `json:"timeliness,omitempty"`
+	Note       string     `json:"note,omitempty"`
+}
+
+// optTime returns nil for the zero time so the field is left out.
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func toAPIDossier(d dossier.Dossier, now time.Time) apiDossierJSON {
+	return apiDossierJSON{ID: d.ID, Code: d.Code, Version: d.Version, State: d.State, UnitID: d.UnitID,
+		CurrentUnitID: d.CurrentUnitID, Step: d.StepIndex, StepKind: string(d.Step().Kind), Regime: d.Regime,
+		Channel: d.Channel, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName, TimeLimit: d.Limit.String(),
+		Applicant: d.Applicant, Components: d.Components, FeeTotal: d.FeeTotal, Payment: d.Payment, Note: d.Note,
+		ReceivedAt: optTime(d.ReceivedAt), Due: optTime(d.Due), DueRule: d.DueRule, ExtendedDue: optTime(d.ExtendedDue),
+		Overdue: d.Overdue(now), Missing: d.Missing, Supplements: d.Supplements, Apologies: d.Apologies,
+		Transfers: d.Transfers, ResolvedAt: optTime(d.ResolvedAt), Timeliness: d.Timeliness,
+		ReturnedAt: optTime(d.ReturnedAt), ReturnChannel: d.ReturnChannel, Electronic: d.Electronic,
+		ClosingReason: d.ClosingReason, LastProgressAt: d.LastProgressAt.UTC()}
+}
+
+func toAPISteps(slip []dossier.StepRecord) []apiStepJSON {
+	out := make([]apiStepJSON, len(slip))
+	for i, s := range slip {
+		out[i] = apiStepJSON{Seq: s.Seq, Step: s.StepIndex, Kind: string(s.Kind), Role: string(s.Role), UnitID: s.UnitID,
+			AssigneeID: s.AssigneeID, FromUserID: s.FromUserID, StartedAt: s.StartedAt.UTC(), Due: s.Due.UTC(),
+			FinishedAt: optTime(s.FinishedAt), FinishedBy: s.FinishedBy, Outcome: string(s.Outcome),
+			Timeliness: s.Timeliness, Note: s.Note}
+	}
+	return out
+}
+
+// apiIntakeJSON is the body of POST /api/v1/dossiers.
+type apiIntakeJSON struct {
+	UnitID         string              `json:"unit_id"`
+	ProcedureCode  string              `json:"procedure_code"`
+	Channel        dossier.Channel     `json:"channel"`
+	Applicant      dossier.Applicant   `json:"applicant"`
+	Components     []dossier.Component `json:"components"`
+	Payment        dossier.Payment     `json:"payment"`
+	Note           string              `json:"note"`
+	IdempotencyKey string              `json:"idempotency_key"`
+}
+
+// decodeIntake reads an intake body; the Idempotency-Key header, when present, wins over
+// the body's field.
+func decodeIntake(body []byte, headerKey string) (store.IntakeRequest, error) {
+	var in apiIntakeJSON
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil || dec.More() {
+		return store.IntakeRequest{}, failure.New(failure.Invalid, "", "api.json_invalid")
+	}
+	if headerKey != "" {
+		in.IdempotencyKey = headerKey
+	}
+	return store.IntakeRequest{UnitID: in.UnitID, ProcedureCode: in.ProcedureCode, Channel: in.Channel,
+		Applicant: in.Applicant, Components: in.Components, Payment: in.Payment, Note: in.Note,
+		IdempotencyKey: in.IdempotencyKey}, nil
+}
+
+// apiReceive receives a dossier: 201 with the dossier, or 200 with the dossier an earlier
+// request with the same idempotency key created.
+func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request) {
+	var body bytes.Buffer
+	if _, err := body.ReadFrom(r.Body); err != nil {
+		s.renderError(w, r, failure.New(failure.Invalid, "", "api.json_invalid"), http.StatusBadRequest)
+		return
+	}
+	req, err := decodeIntake(body.Bytes(), r.Header.Get("Idempotency-Key"))
+	if err != nil {
+		s.renderError(w, r, err, http.StatusBadRequest)
+		return
+	}
+	d, created, err := s.db.ReceiveOnce(r.Context(), actor(r), req)
+	if err != nil {
+		s.handleErr(w, r, err)
+		return
+	}
+	status := http.StatusOK // an earlier request with this key created it
+	if created {
+		status = http.StatusCreated
+	}
+	slip, err := s.db.ControlSlip(r.Context(), d.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/dossiers/"+d.ID)
+	writeJSON(w, status, s.dossierDetail(r, d, slip))
+}
+
+// visibleDossier passes on a loaded dossier (or the error loading it) when the actor may
+// see it: outside their scope it is NotFound, like one that does not exist.
+func (s *Server) visibleDossier(r *http.Request, d dossier.Dossier, err error) (dossier.Dossier, error) {
+	if err != nil {
+		return d, err
+	}
+	a := actor(r)
+	for _, id := range []string{d.UnitID, d.CurrentUnitID} {
+		u, err := s.db.Unit(r.Context(), id)
+		if err != nil {
+			return d, err
+		}
+		if a.Can(auth.ViewDossiers, u.Path) {
+			return d, nil
+		}
+	}
+	return dossier.Dossier{}, failure.New(failure.NotFound, "", "dossier.not_found")
+}
+
+// dossierDetail adds the control slip and the actions the actor may take now.
+func (s *Server) dossierDetail(r *http.Request, d dossier.Dossier, slip []dossier.StepRecord) apiDossierJSON {
+	out := toAPIDossier(d, s.cfg.Now())
+	out.ControlSlip = toAPISteps(slip)
+	out.Actions = s.permittedActions(r, d)
+	return out
+}
+
+// permittedActions lists the actions the actor may take on d in its state.
+func (s *Server) permittedActions(r *http.Request, d dossier.Dossier) []dossier.Action {
+	agency, err1 := s.db.Unit(r.Context(), d.UnitID)
+	current, err2 := s.db.Unit(r.Context(), d.CurrentUnitID)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	var out []dossier.Action
+	for _, a := range dossier.AllowedActions(d.State) {
+		t, _ := dossier.TransitionFor(d.State, a)
+		if dossier.Permit(actor(r), t, d, agency.Path, current.Path) == nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request) {
+	d, err := s.db.Dossier(r.Context(), r.PathValue("id"))
+	d, err = s.visibleDossier(r, d, err)
+	s.writeDossier(w, r, d, err)
+}
+
+func (s *Server) apiDossierByCode(w http.ResponseWriter, r *http.Request) {
+	d, err := s.db.DossierByCode(r.Context(), r.PathValue("code"))
+	d, err = s.visibleDossier(r, d, err)
+	s.writeDossier(w, r, d, err)
+}
+
+func (s *Server) writeDossier(w http.ResponseWriter, r *http.Request, d dossier.Dossier, err error) {
+	if err != nil {
+		s.handleErr(w, r, err)
+		return
+	}
+	slip, err := s.db.ControlSlip(r.Context(), d.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.dossierDetail(r, d, slip))
+}
+
+// apiEventJSON is one history event.
+type apiEventJSON struct {
+	Seq      int             `json:"seq"`
+	At       time.Time       `json:"at"`
+	ActorID  string          `json:"actor_id,omitempty"`
+	Action   dossier.Action  `json:"action"`
+	From     dossier.State   `json:"from,omitempty"`
+	To       dossier.State   `json:"to"`
+	Detail   json.RawMessage `json:"detail"`
+	PrevHash string          `json:"prev_hash"`
+	Hash     string          `json:"hash"`
+}
+
+func (s *Server) apiDossierHistory(w http.ResponseWriter, r *http.Request) {
+	d, err := s.db.Dossier(r.Context(), r.PathValue("id"))
+	if d, err = s.visibleDossier(r, d, err); err != nil {
+		s.handleErr(w, r, err)
+		return
+	}
+	events, err := s.db.History(r.Context(), d.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	out := make([]apiEventJSON, len(events))
+	for i, e := range events {
+		out[i] = apiEventJSON{Seq: e.Seq, At: e.At.UTC(), ActorID: e.ActorID, Action: e.Action, From: e.From, To: e.To,
+			Detail: json.RawMessage(e.Detail), PrevHash: e.PrevHash, Hash: e.Hash}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"dossier_id": d.ID, "code": d.Code, "events": out})
+}
+
+// apiActionJSON is the body of POST /api/v1/dossiers/{id}/actions.
+type apiActionJSON struct {
+	Action     dossier.Action           `json:"action"`
+	Version    int                      `json:"version"`
+	Note       string                   `json:"note"`
+	Reason     string                   `json:"reason"`
+	AssigneeID string                   `json:"assignee_id"`
+	Items      []dossier.SupplementItem `json:"items"`
+	NewDue     time.Time                `json:"new_due"`
+	Channel    dossier.Channel          `json:"channel"`
+	Electronic bool                     `json:"electronic_result"`
+}
+
+func (s *Server) apiDossierAction(w http.ResponseWriter, r *http.Request) {
+	var in apiActionJSON
+	if !s.readJSON(w, r, &in) {
+		return
+	}
+	if in.Version < 1 {
+		s.renderError(w, r, failure.InvalidField("version", "api.version_required"), http.StatusBadRequest)
+		return
+	}
+	d, err := s.db.Act(r.Context(), actor(r), dossier.Command{DossierID: r.PathValue("id"), Action: in.Action,
+		Version: in.Version, Note: in.Note, Reason: in.Reason, AssigneeID: in.AssigneeID, Items: in.Items,
+		NewDue: in.NewDue, Channel: in.Channel, Electronic: in.Electronic})
+	s.writeDossier(w, r, d, err)
+}
+
+// apiDossiers lists dossiers in the actor's scope. Query: unit_id, state (repeatable), q,
+// from and to (YYYY-MM-DD, receipt day in Vietnam), overdue=1, limit (1–500, default 100),
+// offset.
+func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request) {
+	paths, ok := viewScope(actor(r), auth.ViewDossiers)
+	if !ok {
+		s.renderError(w, r, failure.New(failure.Forbidden, "", "error.forbidden"), 0)
+		return
+	}
+	f, errs := apiDossierFilter(r, s.cfg.Now())
+	if len(errs) > 0 {
+		s.renderError(w, r, errs, http.StatusBadRequest)
+		return
+	}
+	f.Under = paths
+	list, err := s.db.ListDossiers(r.Context(), f)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	out := make([]apiDossierJSON, len(list))
+	for i, d := range list {
+		out[i] = toAPIDossier(d, s.cfg.Now())
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"dossiers": out, "count": len(out), "offset": f.Offset})
+}
+
+func apiDossierFilter(r *http.Request, now time.Time) (store.DossierFilter, failure.List) {
+	q := r.URL.Query()
+	f := store.DossierFilter{UnitID: q.Get("unit_id"), Query: q.Get("q"), Limit: 100}
+	var errs failure.List
+	for _, st := range q["state"] {
+		if !dossier.State(st).Valid() {
+			errs = append(errs, failure.InvalidField("state", "api.state_invalid"))
+			break
+		}
+		f.States = append(f.States, dossier.State(st))
+	}
+	for _, p := range []struct {
+		name string
+		into *time.Time
+		days int
+	}{{"from", &f.From, 0}, {"to", &f.To, 1}} {
+		if v := q.Get(p.name); v != "" {
+			d, err := time.ParseInLocation("2006-01-02", v, vnZone)
+			if err != nil {
+				errs = append(errs, failure.InvalidField(p.name, "form.date_invalid"))
+				continue
+			}
+			*p.into = d.AddDate(0, 0, p.days)
+		}
+	}
+	if q.Get("overdue") == "1" {
+		f.Overdue = now
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			errs = append(errs, failure.InvalidField("limit", "api.limit_invalid", 1, 500))
+		}
+		f.Limit = n
+	}
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			errs = append(errs, failure.InvalidField("offset", "api.offset_invalid"))
+		}
+		f.Offset = n
+	}
+	return f, errs
+}
+
+// apiWork is the actor's "my work" queue: open steps they can take, most urgent first.
+func (s *Server) apiWork(w http.ResponseWriter, r *http.Request) {
+	items, err := s.db.WorkQueue(r.Context(), actor(r), 200)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	type item struct {
+		Dossier apiDossierJSON `json:"dossier"`
+		Step    apiStepJSON    `json:"step"`
+	}
+	out := make([]item, len(items))
+	for i, it := range items {
+		out[i] = item{toAPIDossier(it.Dossier, s.cfg.Now()), toAPISteps([]dossier.StepRecord{it.Step})[0]}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"work": out, "count": len(out)})
+}
