@@ -71,7 +71,7 @@ func Apply(cal *calendar.Calendar, d Dossier, slip []StepRecord, cmd Command, at
 		err = c.supply(cal, slip, at, actorID)
 	case ActApologise:
 		err = c.apologise(cal, slip, cmd, at)
-	case ActStop, ActWithdraw:
+	case ActStop, ActWithdraw, ActRefuse:
 		err = c.close(cmd)
 	case ActReturn:
 		err = c.returnResult(cmd, at)
@@ -239,15 +239,20 @@ func (d Dossier) withState() Dossier {
 	return d
 }
 
-// close stops handling or records the withdrawal, with the reason.
+// close stops handling, records the withdrawal or refuses an online submission, with the
+// reason.
 func (c *Change) close(cmd Command) error {
 	if cmd.Reason == "" {
 		return failure.InvalidField("reason", "dossier.reason_required")
 	}
 	d := &c.Dossier
-	d.State = Stopped
-	if cmd.Action == ActWithdraw {
+	switch cmd.Action {
+	case ActWithdraw:
 		d.State = Withdrawn
+	case ActRefuse:
+		d.State = Refused
+	default:
+		d.State = Stopped
 	}
 	d.ClosingReason = cmd.Reason
 	d.PausedAt = time.Time{}

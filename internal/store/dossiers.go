@@ -387,7 +387,7 @@ func insertReceived(ctx context.Context, tx *sql.Tx, agency unit.Unit, d *dossie
 }
 
 func insertDossier(ctx context.Context, tx *sql.Tx, d dossier.Dossier) error {
-	search := vn.Fold(strings.Join([]string{d.Code, d.Applicant.Name, d.Applicant.IDNumber, d.Applicant.Phone, d.ProcedureName}, " "))
+	search := searchText(d)
 	_, err := tx.ExecContext(ctx, `INSERT INTO dossiers (id, code, unit_id, current_unit_id, version, state, step_index,
 		workflow, channel, regime, procedure_version_id, procedure_code, procedure_name, time_limit, applicant_kind,
 		applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, representative,
@@ -411,6 +411,12 @@ func insertDossier(ctx context.Context, tx *sql.Tx, d dossier.Dossier) error {
 		return fmt.Errorf("insert dossier: %w", err)
 	}
 	return nil
+}
+
+// searchText is what the dossier list searches: code, applicant, ID number, phone and
+// procedure, folded (no diacritics, lower case).
+func searchText(d dossier.Dossier) string {
+	return vn.Fold(strings.Join([]string{d.Code, d.Applicant.Name, d.Applicant.IDNumber, d.Applicant.Phone, d.ProcedureName}, " "))
 }
 
 func jsonObject(v any) string {

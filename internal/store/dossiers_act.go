@@ -31,6 +31,9 @@ func (db *DB) Act(ctx context.Context, actor auth.Actor, cmd dossier.Command) (d
 	if err := db.permitAction(ctx, actor, d, cmd); err != nil {
 		return dossier.Dossier{}, err
 	}
+	if d.State == dossier.Submitted && cmd.Action == dossier.ActReceive {
+		return db.accept(ctx, actor, d, cmd, at)
+	}
 	cal, err := db.CalendarFor(ctx, d.UnitID)
 	if err != nil {
 		return dossier.Dossier{}, err

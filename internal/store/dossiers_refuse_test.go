@@ -100,3 +100,62 @@ func TestTransfer(t *testing.T) {
 		}
 	})
 }
+
+// TestOnlineSubmission: a submission waits without a code; the desk accepts it (code of
+// the submission day, appointment counted from the next office period), refuses another
+// and records a third's withdrawal.
+func TestOnlineSubmission(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		k := newDesk(t, db)
+		// Friday 6 March 2026, 22:00: the clock starts Monday 07:30; 3 days: Thursday 07:30.
+		night := vnTime(2026, 3, 6, 22, 0)
+		req := k.request("portal-1", night)
+		req.Channel = dossier.AtDesk // the store forces online
+		s, err := db.Submit(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.State != dossier.Submitted || s.Code != "" || s.Channel != dossier.Online || !s.ReceivedAt.IsZero() || s.LookupSecret == "" {
+			t.Fatalf("submitted: %+v", s)
+		}
+		if again, err := db.Submit(ctx, req); err != nil || again.ID != s.ID {
+			t.Fatalf("resubmitted: %v", err)
+		}
+		bad := k.request("portal-2", night)
+		bad.Components = nil
+		if _, err := db.Submit(ctx, bad); !hasField(err, "components") {
+			t.Fatalf("incomplete submission: %v", err)
+		}
+		if _, err := db.Act(ctx, k.handler, dossier.Command{DossierID: s.ID, Version: 1, Action: dossier.ActReceive}); !failure.Is(err, failure.Forbidden) {
+			t.Fatalf("a handler accepting: %v", err)
+		}
+		d := k.act(t, k.receiver, s, dossier.Command{Action: dossier.ActReceive, At: vnTime(2026, 3, 9, 8, 0)})
+		if d.State != dossier.Received || d.Code != "000.00.41.H29-260306-0001" || !d.ReceivedAt.Equal(night) ||
+			!d.Due.Equal(vnTime(2026, 3, 12, 7, 30)) || len(d.Workflow) != 4 || d.Version != 2 {
+			t.Fatalf("accepted: code %s received %v due %v", d.Code, d.ReceivedAt, d.Due.In(night.Location()))
+		}
+		if got, err := db.DossierByCode(ctx, d.Code); err != nil || got.ID != d.ID || got.ReceivedBy != k.receiver.UserID {
+			t.Fatalf("by code after acceptance: %+v %v", got, err)
+		}
+		if found, _ := db.ListDossiers(ctx, store.DossierFilter{Query: "260306-0001"}); len(found) != 1 {
+			t.Fatal("the code is not searchable after acceptance")
+		}
+		r, err := db.Submit(ctx, k.request("portal-3", night))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = k.act(t, k.receiver, r, dossier.Command{Action: dossier.ActRefuse, Reason: "Hồ sơ không thuộc thẩm quyền", At: vnTime(2026, 3, 9, 8, 30)})
+		if r.State != dossier.Refused || r.Code != "" {
+			t.Fatalf("refused: %+v", r)
+		}
+		w, _ := db.Submit(ctx, k.request("portal-4", night))
+		w = k.act(t, k.receiver, w, dossier.Command{Action: dossier.ActWithdraw, Reason: "Người nộp xin rút", At: vnTime(2026, 3, 9, 9, 0)})
+		if w.State != dossier.Withdrawn {
+			t.Fatalf("withdrawn: %s", w.State)
+		}
+		if rep, err := db.VerifyHistory(ctx); err != nil || len(rep.Problems) != 0 || rep.Dossiers != 3 {
+			t.Fatalf("verify: %+v %v", rep, err)
+		}
+	})
+}
