@@ -221,14 +221,46 @@ func wantsJSON(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, "/api/") || strings.Contains(r.Header.Get("Accept"), "application/json")
 }
 
-// apiError is the JSON shape of every API error.
-type apiError struct {
-	Error struct {
-		Code      string            `json:"code"`
-		Message   string            `json:"message"`
-		Fields    map[string]string `json:"fields,omitempty"`
-		RequestID string            `json:"request_id,omitempty"`
-	} `json:"error"`
+// problem is the JSON shape of every API error: RFC 9457 problem details
+// (application/problem+json) with motcua's extension members: the failure code, the
+// message in both languages, the field errors and the request id.
+type problem struct {
+	Type      string            `json:"type"`
+	Title     string            `json:"title"`
+	Status    int               `json:"status"`
+	Detail    string            `json:"detail"`
+	Instance  string            `json:"instance,omitempty"`
+	Code      string            `json:"code"`
+	Messages  map[string]string `json:"messages"`
+	Errors    map[string]string `json:"errors,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+}
+
+// problemTypeBase prefixes the problem type URIs; the part after it is the failure code,
+// documented in the OpenAPI document.
+const problemTypeBase = "https://motcua.vn/problems/"
+
+// writeProblem answers an API error as problem details in the request's language, with
+// both languages' messages.
+func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, status int, code, key string, args []any, err error) {
+	lang := s.lang(r)
+	p := problem{Type: problemTypeBase + code, Title: http.StatusText(status), Status: status,
+		Detail: s.i18n.T(lang, key, args...), Instance: r.URL.Path, Code: code,
+		Messages: map[string]string{"vi": s.i18n.T("vi", key, args...), "en": s.i18n.T("en", key, args...)}}
+	if err != nil {
+		if fields := s.fieldErrors(lang, err); len(fields) > 0 {
+			p.Errors = fields
+		}
+	}
+	if info := requestInfoFrom(r.Context()); info != nil {
+		p.RequestID = info.id
+	}
+	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(p)
 }
 
 // renderError answers an application error as JSON or as a friendly page. Status 0 means
@@ -242,21 +274,12 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error, 
 	if status == 0 {
 		status = statusOf(e.Kind)
 	}
-	lang := s.lang(r)
-	msg := s.i18n.T(lang, e.Key, e.Args...)
 	if wantsJSON(r) {
-		var body apiError
-		body.Error.Code = string(e.Kind)
-		body.Error.Message = msg
-		if fields := s.fieldErrors(lang, err); len(fields) > 0 {
-			body.Error.Fields = fields
-		}
-		if info := requestInfoFrom(r.Context()); info != nil {
-			body.Error.RequestID = info.id
-		}
-		writeJSON(w, status, body)
+		s.writeProblem(w, r, status, string(e.Kind), e.Key, e.Args, err)
 		return
 	}
+	lang := s.lang(r)
+	msg := s.i18n.T(lang, e.Key, e.Args...)
 	p := s.newPage(r, "error.title")
 	p.ErrorMsg = msg
 	p.Data = map[string]any{"Status": status}
@@ -279,17 +302,11 @@ func (s *Server) fieldErrors(lang string, err error) map[string]string {
 // serverError logs the real error with the request id and shows a generic 500.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	s.logger(r).Error("internal error", "err", err, "path", r.URL.Path)
-	lang := s.lang(r)
 	if wantsJSON(r) {
-		var body apiError
-		body.Error.Code = "internal"
-		body.Error.Message = s.i18n.T(lang, "error.internal")
-		if info := requestInfoFrom(r.Context()); info != nil {
-			body.Error.RequestID = info.id
-		}
-		writeJSON(w, http.StatusInternalServerError, body)
+		s.writeProblem(w, r, http.StatusInternalServerError, "internal", "error.internal", nil, nil)
 		return
 	}
+	lang := s.lang(r)
 	t, ok := s.pages.byLang[lang]["error"]
 	var buf bytes.Buffer
 	p := &page{Lang: lang, Title: s.i18n.T(lang, "error.title"), ErrorMsg: s.i18n.T(lang, "error.internal"),

@@ -345,16 +345,16 @@ func TestOperationsEndpoints(t *testing.T) {
 	})
 }
 
-func TestAPIErrorsAreJSON(t *testing.T) {
+func TestAPIErrorsAreProblemDetails(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		anon := newClient(t, f.srv)
 		code, body, h := anon.get("/api/v1/me")
-		if code != http.StatusUnauthorized || !strings.HasPrefix(h.Get("Content-Type"), "application/json") {
+		if code != http.StatusUnauthorized || !strings.HasPrefix(h.Get("Content-Type"), "application/problem+json") {
 			t.Fatalf("anonymous API: %d %s", code, h.Get("Content-Type"))
 		}
-		var e apiError
-		if err := json.Unmarshal([]byte(body), &e); err != nil || e.Error.Code != "unauthorized" || e.Error.Message == "" {
+		var e problem
+		if err := json.Unmarshal([]byte(body), &e); err != nil || e.Code != "unauthorized" || e.Status != 401 || e.Detail == "" || e.Messages["en"] == "" {
 			t.Fatalf("error body: %s", body)
 		}
 		c := signedIn(t, f, f.adminA)
