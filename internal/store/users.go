@@ -54,6 +54,49 @@ func (db *DB) CreateUser(ctx context.Context, u *user.User) error {
 	return nil
 }
 
+// prepareUserWithRole normalises and validates an official and their first role.
+func prepareUserWithRole(u *user.User, a *user.Assignment) error {
+	u.Normalize()
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if u.PasswordHash == "" {
+		return failure.InvalidField("password", "user.password_required")
+	}
+	if !a.Role.Valid() {
+		return failure.InvalidField("role", "user.role_invalid")
+	}
+	if u.ID == "" {
+		u.ID = NewID()
+	}
+	if a.ID == "" {
+		a.ID = NewID()
+	}
+	a.UserID = u.ID
+	return nil
+}
+
+// insertUserWithRole writes a prepared official and their role through tx.
+func insertUserWithRole(ctx context.Context, tx *sql.Tx, u *user.User, a *user.Assignment, now time.Time) error {
+	u.CreatedAt, u.UpdatedAt = now, now
+	if err := checkEmailFree(ctx, tx, u.Email, u.ID); err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT path, name FROM units WHERE id = $1`, a.UnitID).Scan(&a.UnitPath, &a.UnitName); errors.Is(err, sql.ErrNoRows) {
+		return failure.InvalidField("unit_id", "unit.not_found")
+	} else if err != nil {
+		return fmt.Errorf("check unit: %w", err)
+	}
+	if err := insertUser(ctx, tx, u); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO role_assignments (id, user_id, unit_id, role, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		a.ID, a.UserID, a.UnitID, string(a.Role), now); err != nil {
+		return fmt.Errorf("insert assignment: %w", err)
+	}
+	return nil
+}
+
 // insertUser writes a validated user row with its search text.
 func insertUser(ctx context.Context, q querier, u *user.User) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO users (`+userColumns+`, search_text)
@@ -346,43 +389,11 @@ func (db *DB) SetupDone(ctx context.Context) (bool, error) {
 // CreateUserWithRole creates an official and their first role assignment in one
 // transaction: either both exist afterwards or neither.
 func (db *DB) CreateUserWithRole(ctx context.Context, u *user.User, a *user.Assignment) error {
-	u.Normalize()
-	if err := u.Validate(); err != nil {
+	if err := prepareUserWithRole(u, a); err != nil {
 		return err
 	}
-	if u.PasswordHash == "" {
-		return failure.InvalidField("password", "user.password_required")
-	}
-	if !a.Role.Valid() {
-		return failure.InvalidField("role", "user.role_invalid")
-	}
-	if u.ID == "" {
-		u.ID = NewID()
-	}
-	if a.ID == "" {
-		a.ID = NewID()
-	}
-	a.UserID = u.ID
 	now := db.Now()
-	u.CreatedAt, u.UpdatedAt = now, now
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := checkEmailFree(ctx, tx, u.Email, u.ID); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT path, name FROM units WHERE id = $1`, a.UnitID).Scan(&a.UnitPath, &a.UnitName); errors.Is(err, sql.ErrNoRows) {
-			return failure.InvalidField("unit_id", "unit.not_found")
-		} else if err != nil {
-			return fmt.Errorf("check unit: %w", err)
-		}
-		if err := insertUser(ctx, tx, u); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO role_assignments (id, user_id, unit_id, role, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			a.ID, a.UserID, a.UnitID, string(a.Role), now); err != nil {
-			return fmt.Errorf("insert assignment: %w", err)
-		}
-		return nil
-	})
+	err := db.inTx(ctx, func(tx *sql.Tx) error { return insertUserWithRole(ctx, tx, u, a, now) })
 	if err != nil {
 		return fmt.Errorf("create user %s: %w", u.Email, err)
 	}

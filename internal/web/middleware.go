@@ -158,6 +158,14 @@ const (
 func (s *Server) loadActor(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(context.WithValue(r.Context(), sessionKey, true))
+		if tc, err := s.tokenActor(r); err != nil || tc != nil {
+			if err != nil {
+				s.handleErr(w, r, err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey, tc)))
+			return
+		}
 		id := s.sessions.GetString(r.Context(), sessUserID)
 		if id == "" {
 			next.ServeHTTP(w, r)

@@ -58,6 +58,7 @@ func (s *Server) handler() http.Handler {
 	route(app, "POST /admin/users/{id}/password", s.signedIn(s.resetPassword))
 	route(app, "POST /admin/users/{id}/roles", s.signedIn(s.addRole))
 	route(app, "POST /admin/users/{id}/roles/{assignment}/delete", s.signedIn(s.removeRole))
+	s.tokenRoutes(app)
 
 	// JSON API.
 	route(app, "GET /api/v1/me", s.apiSignedIn(s.apiMe))
