@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/auth"
@@ -23,6 +24,7 @@ func (s *Server) dossierAPIRoutes(app *http.ServeMux) {
 	route(app, "POST /api/v1/dossiers/{id}/actions", s.apiSignedIn(s.apiDossierAction))
 	route(app, "GET /api/v1/dossier-codes/{code}", s.apiSignedIn(s.apiDossierByCode))
 	route(app, "GET /api/v1/work", s.apiSignedIn(s.apiWork))
+	route(app, "GET /api/v1/openapi.json", http.HandlerFunc(s.openAPI))
 }
 
 // apiDossierJSON is a dossier as the API shows it to officials.
@@ -171,6 +173,7 @@ func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/dossiers/"+d.ID)
+	w.Header().Set("ETag", dossierETag(d))
 	writeJSON(w, status, s.dossierDetail(r, d, slip))
 }
 
@@ -240,6 +243,7 @@ func (s *Server) writeDossier(w http.ResponseWriter, r *http.Request, d dossier.
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", dossierETag(d))
 	writeJSON(w, http.StatusOK, s.dossierDetail(r, d, slip))
 }
 
@@ -288,18 +292,50 @@ type apiActionJSON struct {
 	Electronic bool                     `json:"electronic_result"`
 }
 
+// dossierETag is the entity tag of a dossier version: any action changes it.
+func dossierETag(d dossier.Dossier) string { return `"v` + strconv.Itoa(d.Version) + `"` }
+
+// ifMatchVersion reads the version from an If-Match header written as dossierETag
+// (weak or strong); ok is false when the header is absent.
+func ifMatchVersion(r *http.Request) (version int, ok bool, err error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" {
+		return 0, false, nil
+	}
+	v, found := strings.CutPrefix(strings.TrimPrefix(h, "W/"), `"v`)
+	n, convErr := strconv.Atoi(strings.TrimSuffix(v, `"`))
+	if !found || convErr != nil || n < 1 {
+		return 0, true, failure.InvalidField("If-Match", "api.if_match_invalid")
+	}
+	return n, true, nil
+}
+
 func (s *Server) apiDossierAction(w http.ResponseWriter, r *http.Request) {
 	var in apiActionJSON
 	if !s.readJSON(w, r, &in) {
 		return
 	}
-	if in.Version < 1 {
+	v, conditional, err := ifMatchVersion(r)
+	switch {
+	case err != nil:
+		s.renderError(w, r, err, http.StatusBadRequest)
+		return
+	case conditional && in.Version != 0 && in.Version != v:
+		s.renderError(w, r, failure.InvalidField("version", "api.version_mismatch"), http.StatusBadRequest)
+		return
+	case conditional:
+		in.Version = v
+	case in.Version < 1:
 		s.renderError(w, r, failure.InvalidField("version", "api.version_required"), http.StatusBadRequest)
 		return
 	}
 	d, err := s.db.Act(r.Context(), actor(r), dossier.Command{DossierID: r.PathValue("id"), Action: in.Action,
 		Version: in.Version, Note: in.Note, Reason: in.Reason, AssigneeID: in.AssigneeID, Items: in.Items,
 		NewDue: in.NewDue, Channel: in.Channel, Electronic: in.Electronic})
+	if e, ok := failure.As(err); ok && conditional && e.Key == "dossier.changed" {
+		s.renderError(w, r, err, http.StatusPreconditionFailed)
+		return
+	}
 	s.writeDossier(w, r, d, err)
 }
 

@@ -310,16 +310,25 @@ func (s *Server) apiUnitReviews(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiCreateReviewPlan creates a plan from {"year": 2026, "title": "...", "due_on": "2026-03-31"}.
+// apiReviewPlanInput is the body of POST /api/v1/units/{id}/reviews.
+type apiReviewPlanInput struct {
+	Year  int    `json:"year"`
+	Title string `json:"title"`
+	DueOn string `json:"due_on"`
+}
+
+// apiReviewResultInput is the body of POST /api/v1/reviews/{plan}/tasks/{task}.
+type apiReviewResultInput struct {
+	Result string `json:"result"`
+	Text   string `json:"text"`
+}
+
 func (s *Server) apiCreateReviewPlan(w http.ResponseWriter, r *http.Request) {
 	u, ok := s.loadUnitFor(w, r, auth.ReviewProcedures)
 	if !ok {
 		return
 	}
-	var body struct {
-		Year  int    `json:"year"`
-		Title string `json:"title"`
-		DueOn string `json:"due_on"`
-	}
+	var body apiReviewPlanInput
 	if !s.readJSON(w, r, &body) {
 		return
 	}
@@ -363,10 +372,7 @@ func (s *Server) apiRecordReviewResult(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var body struct {
-		Result string `json:"result"`
-		Text   string `json:"text"`
-	}
+	var body apiReviewResultInput
 	if !s.readJSON(w, r, &body) {
 		return
 	}

@@ -383,14 +383,17 @@ func (s *Server) apiWorkflow(w http.ResponseWriter, r *http.Request) {
 
 // apiSaveWorkflow records {"steps": [{"kind", "role", "budget", "transfer_to" (unit ID),
 // "note"}, ...]}.
+// apiWorkflowInput is the body of POST /api/v1/units/{id}/workflows/{code}.
+type apiWorkflowInput struct {
+	Steps []stepInput `json:"steps"`
+}
+
 func (s *Server) apiSaveWorkflow(w http.ResponseWriter, r *http.Request) {
 	u, ok := s.loadUnitFor(w, r, auth.ManageWorkflows)
 	if !ok {
 		return
 	}
-	var body struct {
-		Steps []stepInput `json:"steps"`
-	}
+	var body apiWorkflowInput
 	if !s.readJSON(w, r, &body) {
 		return
 	}
