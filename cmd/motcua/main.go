@@ -50,6 +50,7 @@ func commands() []command {
 		{"holidays", "liệt kê ngày nghỉ trong năm / list a year's days off", runHolidays},
 		{"workdays", "tính ngày làm việc / working-day arithmetic", runWorkdays},
 		{"audit", "kiểm tra toàn vẹn lịch sử hồ sơ (verify) / verify the dossier history", runAudit},
+		{"report", "số liệu, kiểm tra và dựng lại tổng hợp (stats, verify, rebuild) / statistics and rollups", runReport},
 		{"version", "in phiên bản / print the version", runVersion},
 	}
 }

@@ -195,11 +195,15 @@ func isForeignKeyViolation(err error) bool {
 // WorkSettingsFor returns the settings that apply to a unit: its own, else its nearest
 // ancestor's, else the national defaults (UnitID empty).
 func (db *DB) WorkSettingsFor(ctx context.Context, unitID string) (WorkSettings, error) {
-	u, err := db.Unit(ctx, unitID)
-	if err != nil {
-		return WorkSettings{}, err
+	var path string
+	err := db.read.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, unitID).Scan(&path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return WorkSettings{}, failure.New(failure.NotFound, "", "unit.not_found")
 	}
-	ids := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if err != nil {
+		return WorkSettings{}, fmt.Errorf("work settings of %s: %w", unitID, err)
+	}
+	ids := strings.Split(strings.Trim(path, "/"), "/")
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id

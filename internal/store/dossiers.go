@@ -383,6 +383,9 @@ func insertReceived(ctx context.Context, tx *sql.Tx, agency unit.Unit, d *dossie
 	if err := insertStep(ctx, tx, step); err != nil {
 		return err
 	}
+	if err := rollTransition(ctx, tx, dossier.Dossier{}, *d); err != nil {
+		return err
+	}
 	return insertEvent(ctx, tx, ev)
 }
 

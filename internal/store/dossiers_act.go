@@ -150,6 +150,9 @@ func (db *DB) writeChange(ctx context.Context, tx *sql.Tx, old dossier.Dossier, 
 	if err := writeSlip(ctx, tx, old.ID, c, cmd, at, actorID); err != nil {
 		return err
 	}
+	if err := rollTransition(ctx, tx, old, c.Dossier); err != nil {
+		return err
+	}
 	return insertEvent(ctx, tx, ev)
 }
 

@@ -64,6 +64,9 @@ func (db *DB) RefuseIntake(ctx context.Context, actor auth.Actor, req IntakeRequ
 		if err := insertDossier(ctx, tx, d); err != nil {
 			return err
 		}
+		if err := rollTransition(ctx, tx, dossier.Dossier{}, d); err != nil {
+			return err
+		}
 		return insertEvent(ctx, tx, ev)
 	})
 	if err != nil {

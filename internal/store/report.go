@@ -1,0 +1,295 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/calendar"
+	"github.com/motcua/motcua/internal/failure"
+	"github.com/motcua/motcua/internal/report"
+)
+
+// StatsQuery selects the units and the period of a report.
+type StatsQuery struct {
+	Under    []string  // materialised paths of the units reported on (their subtrees); empty: all
+	From, To time.Time // first and last day of the period (days in Vietnam, inclusive)
+	// Today bounds the in-progress count: for a period that ends later, it is counted at
+	// the end of today. Zero: the store's clock.
+	Today time.Time
+}
+
+// Stats computes a report's figures from the rollups: whole months from the monthly table
+// and the edge days from the daily one, and running sums up to the period's start and end
+// the same way.
+func (db *DB) Stats(ctx context.Context, q StatsQuery) (report.Stats, error) {
+	from, to, end, err := db.statsDays(q)
+	if err != nil {
+		return report.Stats{}, err
+	}
+	in, err := db.sumRange(ctx, q.Under, from, to)
+	if err != nil {
+		return report.Stats{}, err
+	}
+	before, err := db.sumRange(ctx, q.Under, "", dayBefore(from))
+	if err != nil {
+		return report.Stats{}, err
+	}
+	upToEnd, err := db.sumRange(ctx, q.Under, "", end)
+	if err != nil {
+		return report.Stats{}, err
+	}
+	return report.StatsFrom(from, to, in, before, upToEnd), nil
+}
+
+// statsDays validates the period and returns its days and the day the in-progress count
+// is taken.
+func (db *DB) statsDays(q StatsQuery) (from, to, end string, err error) {
+	if q.From.IsZero() || q.To.IsZero() {
+		return "", "", "", failure.InvalidField("from", "report.period_required")
+	}
+	from, to = report.Day(q.From), report.Day(q.To)
+	if to < from {
+		return "", "", "", failure.InvalidField("to", "report.period_reversed")
+	}
+	today := q.Today
+	if today.IsZero() {
+		today = db.Now()
+	}
+	end = to
+	if t := report.Day(today); t < end {
+		end = t
+	}
+	return from, to, end, nil
+}
+
+func dayBefore(day string) string {
+	t, _ := time.ParseInLocation("2006-01-02", day, calendar.Location())
+	return report.Day(t.AddDate(0, 0, -1))
+}
+
+// sumRange sums the counters of the units under the paths over the days from..to
+// (from empty: since the beginning). Whole months inside the range come from the monthly
+// rollup, the rest from the daily one.
+func (db *DB) sumRange(ctx context.Context, under []string, from, to string) (report.Sums, error) {
+	var total report.Sums
+	if from != "" && to < from {
+		return total, nil
+	}
+	// Months strictly inside: after from's month (or from's month when from is its 1st).
+	firstFull := ""
+	if from == "" {
+		firstFull = "0000-00"
+	} else if strings.HasSuffix(from, "-01") {
+		firstFull = from[:7]
+	} else {
+		firstFull = nextMonth(from[:7])
+	}
+	lastFull := to[:7]
+	if !isLastDayOfMonth(to) {
+		lastFull = prevMonth(to[:7])
+	}
+	if firstFull <= lastFull {
+		s, err := db.sumTable(ctx, "rollup_monthly", "month", under, firstFull, lastFull)
+		if err != nil {
+			return total, err
+		}
+		total.Add(s)
+		// Edge days: before the first full month and after the last.
+		if from != "" && from[:7] < firstFull {
+			s, err := db.sumTable(ctx, "rollup_daily", "day", under, from, from[:7]+"-31")
+			if err != nil {
+				return total, err
+			}
+			total.Add(s)
+		}
+		if to[:7] > lastFull {
+			s, err := db.sumTable(ctx, "rollup_daily", "day", under, to[:7]+"-01", to)
+			if err != nil {
+				return total, err
+			}
+			total.Add(s)
+		}
+		return total, nil
+	}
+	lo := from
+	if lo == "" {
+		lo = "0000-00-00"
+	}
+	return db.sumTable(ctx, "rollup_daily", "day", under, lo, to)
+}
+
+// sumTable sums one rollup table's counters for the units under the paths with the
+// period column between lo and hi (inclusive; text comparison of YYYY-MM or YYYY-MM-DD).
+func (db *DB) sumTable(ctx context.Context, table, col string, under []string, lo, hi string) (report.Sums, error) {
+	var c conds
+	c.under("u.path", under)
+	c.add(fmt.Sprintf("r.%s >= %s", col, c.arg(lo)))
+	c.add(fmt.Sprintf("r.%s <= %s", col, c.arg(hi)))
+	sums := make([]string, len(report.Columns))
+	for i, name := range report.Columns {
+		sums[i] = "COALESCE(SUM(r." + name + "), 0)"
+	}
+	query := `SELECT ` + strings.Join(sums, ", ") + ` FROM ` + table + ` r`
+	if len(under) > 0 {
+		query += ` JOIN units u ON u.id = r.unit_id`
+	}
+	query += ` WHERE ` + strings.Join(c.where, " AND ")
+	var out report.Sums
+	ptrs := make([]any, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	if err := db.read.QueryRowContext(ctx, query, c.args...).Scan(ptrs...); err != nil {
+		return out, fmt.Errorf("sum %s: %w", table, err)
+	}
+	return out, nil
+}
+
+func nextMonth(m string) string {
+	t, _ := time.Parse("2006-01", m)
+	return t.AddDate(0, 1, 0).Format("2006-01")
+}
+
+func prevMonth(m string) string {
+	t, _ := time.Parse("2006-01", m)
+	return t.AddDate(0, -1, 0).Format("2006-01")
+}
+
+func isLastDayOfMonth(day string) bool {
+	t, err := time.Parse("2006-01-02", day)
+	return err == nil && t.AddDate(0, 0, 1).Day() == 1
+}
+
+// RollupDifference is one cell where the stored rollups and a recount disagree.
+type RollupDifference struct {
+	Table, UnitID, Period, Counter string
+	Stored, Recounted              int64
+}
+
+// recount computes every dossier's contribution from the dossiers themselves.
+func (db *DB) recount(ctx context.Context) (daily, monthly []rollupRow, err error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+dossierColumns+` FROM dossiers d`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("recount rollups: %w", err)
+	}
+	defer rows.Close()
+	var deltas []report.Delta
+	for rows.Next() {
+		d, err := scanDossier(rows)
+		if err != nil {
+			return nil, nil, fmt.Errorf("recount rollups: %w", err)
+		}
+		deltas = append(deltas, report.Contribution(d)...)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("recount rollups: %w", err)
+	}
+	daily, monthly = groupDeltas(deltas)
+	return daily, monthly, nil
+}
+
+// storedRollups reads a rollup table whole.
+func (db *DB) storedRollups(ctx context.Context, table, col string) (map[[2]string]report.Sums, error) {
+	out := map[[2]string]report.Sums{}
+	rows, err := db.read.QueryContext(ctx, `SELECT unit_id, `+col+`, `+strings.Join(report.Columns[:], ", ")+` FROM `+table)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			unitID, period string
+			s              report.Sums
+		)
+		ptrs := []any{&unitID, &period}
+		for i := range s {
+			ptrs = append(ptrs, &s[i])
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("read %s: %w", table, err)
+		}
+		out[[2]string{unitID, period}] = s
+	}
+	return out, rows.Err()
+}
+
+// VerifyRollups recounts the rollups from the dossiers and lists every cell that differs.
+func (db *DB) VerifyRollups(ctx context.Context) ([]RollupDifference, error) {
+	daily, monthly, err := db.recount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var diffs []RollupDifference
+	for _, t := range []struct {
+		table, col string
+		rows       []rollupRow
+	}{{"rollup_daily", "day", daily}, {"rollup_monthly", "month", monthly}} {
+		stored, err := db.storedRollups(ctx, t.table, t.col)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range t.rows {
+			k := [2]string{r.unitID, r.period}
+			diffs = append(diffs, compareSums(t.table, k, stored[k], r.sums)...)
+			delete(stored, k)
+		}
+		for k, s := range stored {
+			diffs = append(diffs, compareSums(t.table, k, s, report.Sums{})...)
+		}
+	}
+	return diffs, nil
+}
+
+func compareSums(table string, k [2]string, stored, recounted report.Sums) []RollupDifference {
+	var out []RollupDifference
+	for i := range stored {
+		if stored[i] != recounted[i] {
+			out = append(out, RollupDifference{Table: table, UnitID: k[0], Period: k[1], Counter: report.Columns[i],
+				Stored: stored[i], Recounted: recounted[i]})
+		}
+	}
+	return out
+}
+
+// RebuildRollups replaces the rollups with a recount from the dossiers, in one
+// transaction.
+func (db *DB) RebuildRollups(ctx context.Context) (int, error) {
+	daily, monthly, err := db.recount(ctx)
+	if err != nil {
+		return 0, err
+	}
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, t := range []string{"rollup_daily", "rollup_monthly"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+				return fmt.Errorf("clear %s: %w", t, err)
+			}
+		}
+		return insertRollupRows(ctx, tx, daily, monthly)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("rebuild rollups: %w", err)
+	}
+	return len(daily) + len(monthly), nil
+}
+
+// insertRollupRows adds whole rows (used by rebuild and bulk loads).
+func insertRollupRows(ctx context.Context, tx *sql.Tx, daily, monthly []rollupRow) error {
+	for _, set := range []struct {
+		stmt string
+		rows []rollupRow
+	}{{dailyUpsert, daily}, {monthlyUpsert, monthly}} {
+		for _, r := range set.rows {
+			args := []any{r.unitID, r.period}
+			for _, v := range r.sums {
+				args = append(args, v)
+			}
+			if _, err := tx.ExecContext(ctx, set.stmt, args...); err != nil {
+				return fmt.Errorf("write rollups: %w", err)
+			}
+		}
+	}
+	return nil
+}
