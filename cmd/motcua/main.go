@@ -51,6 +51,7 @@ func commands() []command {
 		{"workdays", "tính ngày làm việc / working-day arithmetic", runWorkdays},
 		{"audit", "kiểm tra toàn vẹn lịch sử hồ sơ (verify) / verify the dossier history", runAudit},
 		{"report", "số liệu, kiểm tra và dựng lại tổng hợp (stats, verify, rebuild) / statistics and rollups", runReport},
+		{"bench", "đo hiệu năng so với giới hạn của máy (intake) / benchmarks against the machine's ceilings", runBench},
 		{"version", "in phiên bản / print the version", runVersion},
 	}
 }

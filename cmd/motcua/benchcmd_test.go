@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/motcua/motcua/internal/store/storetest"
+)
+
+func TestBenchIntake(t *testing.T) {
+	ctx := context.Background()
+	var out, progress bytes.Buffer
+	if err := runBench(ctx, []string{"intake", "--n", "20", "--clients", "1,2"}, &out, &progress); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"raw insert", "intake", "intake ÷ raw", "sqlite"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !strings.Contains(progress.String(), "100%") {
+		t.Errorf("no progress shown: %q", progress.String())
+	}
+	// On PostgreSQL, with JSON output.
+	out.Reset()
+	if err := runBench(ctx, []string{"intake", "--n", "10", "--clients", "2", "--json", "--db", storetest.PostgresDSN(t)}, &out, &progress); err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Database string `json:"database"`
+		Results  []struct {
+			Name   string  `json:"name"`
+			N      int     `json:"n"`
+			PerSec float64 `json:"per_second"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil || res.Database != "postgres" || len(res.Results) != 2 || res.Results[1].PerSec <= 0 {
+		t.Fatalf("json: %v %s", err, out.String())
+	}
+	// A database with data is refused; bad flags too.
+	used := filepath.Join(t.TempDir(), "used.db")
+	if err := runImport(ctx, []string{"units", "--province", "25", "--db", used}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := runBench(ctx, []string{"intake", "--db", used}, &out, &progress); err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Fatalf("non-empty database: %v", err)
+	}
+	if err := runBench(ctx, []string{"intake", "--clients", "0"}, &out, &progress); err == nil {
+		t.Fatal("zero clients accepted")
+	}
+}

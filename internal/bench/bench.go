@@ -1,0 +1,166 @@
+// Package bench measures motcua against the machine's own ceilings, so that figures taken
+// on shared machines can be compared as ratios: a complete intake transaction against a raw
+// single-row insert on the same database, and (later) the public look-up against a
+// hello-world handler, and reports from rollups against a plain scan.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/motcua/motcua/internal/auth"
+	"github.com/motcua/motcua/internal/calendar"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/procedure"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/unit"
+	"github.com/motcua/motcua/internal/user"
+)
+
+// Result is one measurement.
+type Result struct {
+	Name     string        `json:"name"`
+	Clients  int           `json:"clients"`
+	N        int           `json:"n"`
+	Elapsed  time.Duration `json:"elapsed_ns"`
+	PerSec   float64       `json:"per_second"`
+	P50, P99 time.Duration `json:"-"`
+	P50ms    float64       `json:"p50_ms"`
+	P99ms    float64       `json:"p99_ms"`
+}
+
+// Run calls op n times from the given number of concurrent clients, timing each call;
+// progress, when not nil, is told how many calls are done (at most every 1%).
+func Run(ctx context.Context, name string, clients, n int, op func(ctx context.Context, i int) error, progress func(done, n int)) (Result, error) {
+	var (
+		next     atomic.Int64
+		done     atomic.Int64
+		mu       sync.Mutex
+		lat      = make([]time.Duration, 0, n)
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	step := max(int64(n/100), 1)
+	start := time.Now()
+	for range clients {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				t0 := time.Now()
+				err := op(ctx, i)
+				d := time.Since(t0)
+				mu.Lock()
+				lat = append(lat, d)
+				if err != nil && firstErr == nil {
+					firstErr = fmt.Errorf("%s call %d: %w", name, i, err)
+				}
+				mu.Unlock()
+				if c := done.Add(1); progress != nil && c%step == 0 {
+					progress(int(c), n)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if firstErr != nil {
+		return Result{}, firstErr
+	}
+	slices.Sort(lat)
+	r := Result{Name: name, Clients: clients, N: n, Elapsed: elapsed, PerSec: float64(n) / elapsed.Seconds()}
+	if len(lat) > 0 {
+		r.P50, r.P99 = lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]
+		r.P50ms, r.P99ms = ms(r.P50), ms(r.P99)
+	}
+	return r, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// Desk is what the intake benchmark receives with: an agency, a published procedure and
+// its desk officer.
+type Desk struct {
+	AgencyID   string
+	Procedure  procedure.Version
+	Receiver   auth.Actor
+	Components []dossier.Component
+}
+
+// PrepareDesk sets up, in an empty benchmark database, the commune of Thanh Ba (Phú Thọ)
+// with its public administration centre, the birth registration procedure of the sample
+// catalog published there, and one desk officer.
+func PrepareDesk(ctx context.Context, db *store.DB) (Desk, error) {
+	rows, err := procedure.SampleCatalog()
+	if err != nil {
+		return Desk{}, err
+	}
+	if _, err := db.ImportProcedures(ctx, rows, store.ProcedureImportOptions{Today: unit.NewDate(2025, 1, 1)}); err != nil {
+		return Desk{}, fmt.Errorf("bench catalog: %w", err)
+	}
+	prov := unit.Unit{Code: "25", Name: "Tỉnh Phú Thọ", Kind: unit.Province, ValidFrom: unit.Reform2025}
+	if err := db.CreateUnit(ctx, &prov); err != nil {
+		return Desk{}, err
+	}
+	com := unit.Unit{Code: "08152", Name: "Xã Thanh Ba", Kind: unit.Commune, ParentID: prov.ID, ValidFrom: unit.Reform2025}
+	if err := db.CreateUnit(ctx, &com); err != nil {
+		return Desk{}, err
+	}
+	centre := unit.Unit{Code: "08152.TTPVHCC", Name: "Trung tâm Phục vụ hành chính công xã Thanh Ba", Kind: unit.Centre,
+		ParentID: com.ID, AgencyCode: "000.00.41.H29", ValidFrom: unit.Reform2025}
+	if err := db.CreateUnit(ctx, &centre); err != nil {
+		return Desk{}, err
+	}
+	const code = "1.001193"
+	if err := db.PublishProcedure(ctx, com.ID, code, unit.Reform2025, ""); err != nil {
+		return Desk{}, err
+	}
+	u := user.User{Email: "tiepnhan.bench@motcua.invalid", FullName: "Cán bộ một cửa", PasswordHash: "!bench", Active: true}
+	if err := db.CreateUserWithRole(ctx, &u, &user.Assignment{UnitID: com.ID, Role: user.Receiver}); err != nil {
+		return Desk{}, err
+	}
+	as, err := db.Assignments(ctx, u.ID)
+	if err != nil {
+		return Desk{}, err
+	}
+	p, err := db.Procedure(ctx, code)
+	if err != nil {
+		return Desk{}, err
+	}
+	v := p.Latest()
+	var comps []dossier.Component
+	for _, c := range v.Components {
+		comps = append(comps, dossier.Component{Name: c.Name, Received: true, Digitised: true})
+	}
+	return Desk{AgencyID: centre.ID, Procedure: v, Receiver: auth.Actor{UserID: u.ID, Assignments: as}, Components: comps}, nil
+}
+
+// Intake is one complete receive transaction (intake block, code, appointment, dossier,
+// papers, control slip, history, rollups) for call i, spread over working days so that no
+// day's sequence grows unrealistically.
+func (k Desk) Intake(db *store.DB, start time.Time) func(ctx context.Context, i int) error {
+	return func(ctx context.Context, i int) error {
+		at := start.Add(time.Duration(i%2000)*10*time.Second).AddDate(0, 0, i/2000)
+		_, err := db.Receive(ctx, k.Receiver, store.IntakeRequest{UnitID: k.AgencyID, ProcedureCode: k.Procedure.Code,
+			Channel: dossier.AtDesk, Components: k.Components, Payment: dossier.NoFee, At: at,
+			Applicant: dossier.Applicant{Name: "Nguyễn Thị Hương", IDNumber: "025190012345", Phone: "0912345678",
+				Address: "Khu 3, xã Thanh Ba, tỉnh Phú Thọ"}})
+		return err
+	}
+}
+
+// RawInsert is the ceiling: one single-row insert in its own transaction.
+func RawInsert(db *store.DB) func(ctx context.Context, i int) error {
+	payload := strings.Repeat("x", 600) // about the size of a dossier row
+	return func(ctx context.Context, _ int) error { return db.RawInsert(ctx, payload) }
+}
+
+// IntakeStart is a fixed Monday morning in Vietnam for reproducible codes.
+var IntakeStart = time.Date(2026, 3, 2, 8, 0, 0, 0, calendar.Location())
