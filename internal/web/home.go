@@ -28,6 +28,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	work, late, err := s.myWork(r.Context(), c.actor)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	p.Data = map[string]any{
 		"Roles":          roles,
 		"SystemAdmin":    c.user.SystemAdmin,
@@ -36,6 +41,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		"Expiring":       expiring,
 		"OverdueReviews": overdue,
 		"Window":         procedure.DefaultExpiryWindow,
+		"Work":           work,
+		"WorkOverdue":    late,
+		"ViewsDossiers":  c.actor.CanAnywhere(auth.ViewDossiers),
 	}
 	s.render(w, r, http.StatusOK, "home", p)
 }

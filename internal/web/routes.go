@@ -32,7 +32,7 @@ func (s *Server) handler() http.Handler {
 
 	// Home and the areas to come.
 	route(app, "GET /{$}", s.signedIn(s.home))
-	route(app, "GET /dossiers", s.signedIn(s.area("dossiers", auth.ViewDossiers)))
+	s.dossierRoutes(app)
 	s.procedureRoutes(app)
 	s.reviewRoutes(app)
 	s.workflowRoutes(app)
