@@ -160,6 +160,7 @@ type queueRow struct {
 
 type queuePage struct {
 	Tabs      deskTabs
+	Submitted []dossier.Dossier // online submissions the official's desk may accept or refuse
 	Rows      []queueRow
 	Limit     int
 	Truncated bool
@@ -214,6 +215,13 @@ func (s *Server) workQueue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := queuePage{Tabs: tabs(a, "queue"), Rows: rows, Limit: queueLimit, Truncated: len(rows) == queueLimit}
+	if paths, everywhere := a.Scopes(auth.ReceiveDossier); everywhere || len(paths) > 0 {
+		f := store.DossierFilter{Under: paths, States: []dossier.State{dossier.Submitted}, Limit: queueLimit}
+		if data.Submitted, err = s.db.ListDossiers(r.Context(), f); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	for _, row := range rows {
 		if row.StepOverdue {
 			data.Overdue++

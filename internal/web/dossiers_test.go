@@ -381,6 +381,24 @@ func TestDossierQueueAndStop(t *testing.T) {
 			t.Fatalf("queue forward: %d %s", code, h.Get("Location"))
 		}
 
+		// An online submission waits on the desk's queue; the desk accepts it from its page.
+		sub, err := db.Submit(ctx, store.IntakeRequest{UnitID: k.agencyA.ID, ProcedureCode: "1.004873",
+			Applicant:  dossier.Applicant{Name: "Vũ Thị Mạng", IDNumber: "025190067890", Address: "Khu 7"},
+			Components: []dossier.Component{{Name: "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân", Received: true}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, body, _ := desk.get("/dossiers"); !strings.Contains(body, "1 hồ sơ nộp trực tuyến chờ tiếp nhận") || !strings.Contains(body, "Vũ Thị Mạng") {
+			t.Fatalf("submission not on the desk's queue:\n%s", body)
+		}
+		if _, body, _ := signedIn(t, k.fixture, k.handler).get("/dossiers"); strings.Contains(body, "Vũ Thị Mạng") {
+			t.Fatal("a handler is shown submissions to receive")
+		}
+		mustPostAction(t, desk, sub.ID, "receive", nil)
+		if got := dossierNow(t, db, sub.ID); got.State != dossier.Received || got.Code == "" {
+			t.Fatalf("accepted submission: %s %q", got.State, got.Code)
+		}
+
 		// The leader stops the late dossier; its notice prints (Circular 03/2025).
 		mustPostAction(t, lead, late.ID, "stop", url.Values{"reason": {"Người nộp đề nghị dừng"}})
 		wantPDF(t, desk, "/dossiers/"+late.ID+"/print/stop")
