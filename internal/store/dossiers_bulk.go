@@ -306,15 +306,22 @@ func (b *BulkDossier) Act(cal *calendar.Calendar, cmd dossier.Command, actorID s
 	return nil
 }
 
-// bulkParams bounds the parameters of one multi-row statement. PostgreSQL takes up to
-// 65,535 and gains from few round trips; SQLite looks numbered parameters up by a linear
-// scan, so a statement's cost grows with the square of its parameters there and short
-// statements are faster.
-func (db *DB) bulkParams() int {
+// bulkSQL is how the bulk path writes multi-row statements on this database: at most
+// maxParams parameters each, written $1, $2, ... or, on SQLite, as positional "?". SQLite
+// resolves numbered parameters by a linear scan of their names, while parsing and again
+// while binding, so a statement's cost grows with the square of its $N parameters: with
+// positional ones the import runs about twice as fast (BenchmarkImportDossiers). This is
+// the bulk path's one dialect difference; the statements are otherwise the same.
+type bulkSQL struct {
+	maxParams  int
+	positional bool
+}
+
+func (db *DB) bulkSQL() bulkSQL {
 	if db.dialect == SQLite {
-		return 400
+		return bulkSQL{maxParams: 2000, positional: true}
 	}
-	return 20_000
+	return bulkSQL{maxParams: 20_000}
 }
 
 // ImportDossiers writes complete dossiers (from NewBulkDossier or NewBulkRefusal and
@@ -343,10 +350,10 @@ func (db *DB) ImportDossiers(ctx context.Context, batch []*BulkDossier) error {
 	var out []sealed
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if out, err = numberAndSeal(ctx, tx, batch, units, db.bulkParams()); err != nil {
+		if out, err = numberAndSeal(ctx, tx, batch, units, db.bulkSQL()); err != nil {
 			return err
 		}
-		return writeBulk(ctx, tx, out, db.bulkParams())
+		return writeBulk(ctx, tx, out, db.bulkSQL())
 	})
 	if err != nil {
 		return fmt.Errorf("import dossiers: %w", err)
@@ -436,7 +443,7 @@ func (db *DB) agencyCodes(ctx context.Context, codes map[string]string) error {
 
 // numberAndSeal takes the numbers of every agency and day in one multi-row upsert of
 // dossier_sequences, then gives each received dossier its code and seals every chain.
-func numberAndSeal(ctx context.Context, tx *sql.Tx, batch []*BulkDossier, agencies map[string]string, maxParams int) ([]sealed, error) {
+func numberAndSeal(ctx context.Context, tx *sql.Tx, batch []*BulkDossier, agencies map[string]string, q bulkSQL) ([]sealed, error) {
 	type key struct{ agency, day string }
 	groups := map[key][]int{}
 	var keys []key
@@ -451,7 +458,7 @@ func numberAndSeal(ctx context.Context, tx *sql.Tx, batch []*BulkDossier, agenci
 		groups[k] = append(groups[k], i)
 	}
 	last := map[key]int{}
-	per := max(1, maxParams/3)
+	per := max(1, q.maxParams/3)
 	for start := 0; start < len(keys); start += per {
 		chunk := keys[start:min(start+per, len(keys))]
 		args := make([]any, 0, 3*len(chunk))
@@ -459,7 +466,7 @@ func numberAndSeal(ctx context.Context, tx *sql.Tx, batch []*BulkDossier, agenci
 			args = append(args, k.agency, k.day, len(groups[k]))
 		}
 		rows, err := tx.QueryContext(ctx, `INSERT INTO dossier_sequences (agency_code, day, last) VALUES `+
-			valuesList(len(chunk), 3)+` ON CONFLICT (agency_code, day) DO UPDATE
+			q.values(len(chunk), 3)+` ON CONFLICT (agency_code, day) DO UPDATE
 			SET last = dossier_sequences.last + excluded.last RETURNING agency_code, day, last`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("take dossier numbers: %w", err)
@@ -536,7 +543,7 @@ func withCode(detail, code string) (string, error) {
 }
 
 // writeBulk inserts the dossiers, their slips and events, and freezes the versions used.
-func writeBulk(ctx context.Context, tx *sql.Tx, out []sealed, maxParams int) error {
+func writeBulk(ctx context.Context, tx *sql.Tx, out []sealed, q bulkSQL) error {
 	var dossiers, steps, events [][]any
 	versions := map[string]bool{}
 	for _, s := range out {
@@ -571,7 +578,7 @@ func writeBulk(ctx context.Context, tx *sql.Tx, out []sealed, maxParams int) err
 			due_at, finished_at, finished_by, outcome, timeliness, note`, steps},
 		{"dossier_events", `id, dossier_id, unit_id, seq, at, actor_id, action, from_state, to_state, detail, prev_hash, hash`, events},
 	} {
-		if err := insertRows(ctx, tx, t.table, t.columns, t.rows, maxParams); err != nil {
+		if err := q.insert(ctx, tx, t.table, t.columns, t.rows); err != nil {
 			return err
 		}
 	}
@@ -596,14 +603,14 @@ const bulkDossierColumns = `id, code, unit_id, current_unit_id, version, state, 
 	return_channel, electronic_result, closing_reason, lookup_secret, idempotency_key, last_progress_at,
 	history_hash, created_by, created_at, updated_at`
 
-// insertRows writes rows into table with multi-row INSERTs of at most maxParams
+// insert writes rows into table with multi-row INSERTs of at most q.maxParams
 // parameters each (at least one row).
-func insertRows(ctx context.Context, tx *sql.Tx, table, columns string, rows [][]any, maxParams int) error {
+func (q bulkSQL) insert(ctx context.Context, tx *sql.Tx, table, columns string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	width := len(rows[0])
-	per := max(1, maxParams/width)
+	per := max(1, q.maxParams/width)
 	args := make([]any, 0, per*width)
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(start+per, len(rows))]
@@ -611,15 +618,16 @@ func insertRows(ctx context.Context, tx *sql.Tx, table, columns string, rows [][
 		for _, r := range chunk {
 			args = append(args, r...)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+columns+`) VALUES `+valuesList(len(chunk), width), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+columns+`) VALUES `+q.values(len(chunk), width), args...); err != nil {
 			return fmt.Errorf("insert %d rows into %s: %w", len(chunk), table, err)
 		}
 	}
 	return nil
 }
 
-// valuesList returns "($1, $2), ($3, $4)" for n rows of width parameters.
-func valuesList(n, width int) string {
+// values returns "($1, $2), ($3, $4)" (or "(?, ?), (?, ?)") for n rows of width
+// parameters.
+func (q bulkSQL) values(n, width int) string {
 	var b strings.Builder
 	b.Grow(n * width * 6)
 	p := 1
@@ -632,8 +640,12 @@ func valuesList(n, width int) string {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(p))
+			if q.positional {
+				b.WriteByte('?')
+			} else {
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(p))
+			}
 			p++
 		}
 		b.WriteByte(')')
