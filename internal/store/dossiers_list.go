@@ -9,7 +9,6 @@ import (
 	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/user"
-	"github.com/motcua/motcua/internal/vn"
 )
 
 // DossierFilter selects dossiers for lists and the register.
@@ -26,30 +25,7 @@ type DossierFilter struct {
 
 // ListDossiers returns dossiers, newest receipt first.
 func (db *DB) ListDossiers(ctx context.Context, f DossierFilter) ([]dossier.Dossier, error) {
-	var c conds
-	c.under("u.path", f.Under)
-	if f.UnitID != "" {
-		c.add("d.unit_id = " + c.arg(f.UnitID))
-	}
-	if len(f.States) > 0 {
-		ph := make([]string, len(f.States))
-		for i, s := range f.States {
-			ph[i] = c.arg(string(s))
-		}
-		c.add("d.state IN (" + strings.Join(ph, ", ") + ")")
-	}
-	if q := vn.Fold(strings.TrimSpace(f.Query)); q != "" {
-		c.add(`d.search_text LIKE ` + c.arg(vn.LikePattern(q)) + ` ESCAPE '\'`)
-	}
-	if !f.From.IsZero() {
-		c.add("d.received_at >= " + c.arg(f.From.UTC()))
-	}
-	if !f.To.IsZero() {
-		c.add("d.received_at < " + c.arg(f.To.UTC()))
-	}
-	if !f.Overdue.IsZero() {
-		c.add("d.state IN ('received', 'processing') AND d.due_at < " + c.arg(f.Overdue.UTC()))
-	}
+	c := dossierConds(f)
 	query := finishQuery(`SELECT `+dossierColumns+` FROM dossiers d JOIN units u ON u.id = d.unit_id`, c.where,
 		"d.received_at DESC, d.code DESC", f.Limit)
 	if f.Offset > 0 {
@@ -60,13 +36,9 @@ func (db *DB) ListDossiers(ctx context.Context, f DossierFilter) ([]dossier.Doss
 	}, query, c.args...)
 }
 
-// CountDossiers counts what ListDossiers would return without a limit.
+// CountDossiers counts what ListDossiers would return without a limit or offset.
 func (db *DB) CountDossiers(ctx context.Context, f DossierFilter) (int, error) {
-	var c conds
-	c.under("u.path", f.Under)
-	if f.UnitID != "" {
-		c.add("d.unit_id = " + c.arg(f.UnitID))
-	}
+	c := dossierConds(f)
 	query := `SELECT COUNT(*) FROM dossiers d JOIN units u ON u.id = d.unit_id`
 	if len(c.where) > 0 {
 		query += " WHERE " + strings.Join(c.where, " AND ")

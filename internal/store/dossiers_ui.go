@@ -90,8 +90,7 @@ func (db *DB) TallyDossiers(ctx context.Context, f DossierFilter) (DossierTally,
 }
 
 // dossierConds builds the WHERE conditions of a DossierFilter over dossiers d joined with
-// their receiving agency u. ListDossiers and CountDossiers (dossiers_list.go) build the
-// same conditions inline, CountDossiers only some of them; they should call this.
+// their receiving agency u, for ListDossiers, CountDossiers and the register's tallies.
 func dossierConds(f DossierFilter) conds {
 	var c conds
 	c.under("u.path", f.Under)

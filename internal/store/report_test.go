@@ -99,3 +99,32 @@ func TestStatsFromRollups(t *testing.T) {
 		}
 	})
 }
+
+// TestCountDossiersFilters: the count honours every filter the list does.
+func TestCountDossiersFilters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		k := newDesk(t, db)
+		for i, at := range []time.Time{vnTime(2026, 3, 2, 9, 0), vnTime(2026, 3, 3, 9, 0), vnTime(2026, 3, 4, 9, 0)} {
+			d, err := db.Receive(ctx, k.receiver, k.request("", at))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				k.act(t, k.approver, d, dossier.Command{Action: dossier.ActStop, Reason: "x", At: vnTime(2026, 3, 2, 10, 0)})
+			}
+		}
+		for _, f := range []store.DossierFilter{
+			{States: []dossier.State{dossier.Received}},
+			{From: vnTime(2026, 3, 3, 0, 0)},
+			{Query: "260304"},
+			{Overdue: vnTime(2026, 3, 7, 0, 0)},
+		} {
+			list, _ := db.ListDossiers(ctx, f)
+			n, err := db.CountDossiers(ctx, f)
+			if err != nil || n != len(list) || n == 0 {
+				t.Errorf("%+v: count %d, list %d, %v", f, n, len(list), err)
+			}
+		}
+	})
+}
