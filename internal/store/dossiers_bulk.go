@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/failure"
 	"github.com/motcua/motcua/internal/procedure"
+	"github.com/motcua/motcua/internal/report"
 	"github.com/motcua/motcua/internal/unit"
 	"github.com/motcua/motcua/internal/vn"
 )
@@ -324,13 +325,14 @@ func (db *DB) bulkSQL() bulkSQL {
 	return bulkSQL{maxParams: 20_000}
 }
 
-// ImportDossiers writes complete dossiers (from NewBulkDossier or NewBulkRefusal and
-// their actions) in one transaction with multi-row INSERTs. It numbers the received ones
-// from their agencies' daily sequences (in the order of their receipt times within each
-// agency and day, continuing after numbers already issued, with no gap), writes each
-// code into the receipt event, seals every history chain and marks the versions used as
-// frozen. The dossier_sequences rows stay consistent with Receive, so VerifyHistory
-// passes and a later Receive on the same agency and day takes the next number. On success
+// ImportDossiers writes complete dossiers (from NewBulkDossier, NewBulkSubmission or
+// NewBulkRefusal and their actions) in one transaction with multi-row INSERTs. It numbers
+// the received ones from their agencies' daily sequences (in the order of their receipt
+// times within each agency and day, continuing after numbers already issued, with no
+// gap), writes each code into the receipt event, seals every history chain, adds the
+// dossiers to the report rollups and marks the versions used as frozen. The
+// dossier_sequences rows stay consistent with Receive, so VerifyHistory passes and a
+// later Receive on the same agency and day takes the next number. On success
 // the batch's dossiers carry their codes, versions and history heads, and their events
 // are sealed; on failure nothing is written and the batch is unchanged.
 func (db *DB) ImportDossiers(ctx context.Context, batch []*BulkDossier) error {
@@ -581,6 +583,15 @@ func writeBulk(ctx context.Context, tx *sql.Tx, out []sealed, q bulkSQL) error {
 		if err := q.insert(ctx, tx, t.table, t.columns, t.rows); err != nil {
 			return err
 		}
+	}
+	// The report rollups, as every Receive and Act keeps them: a new dossier adds its
+	// whole contribution.
+	var deltas []report.Delta
+	for _, s := range out {
+		deltas = append(deltas, report.Contribution(s.d)...)
+	}
+	if err := applyRollups(ctx, tx, deltas); err != nil {
+		return err
 	}
 	ids := make([]any, 0, len(versions)+1)
 	ids = append(ids, true)

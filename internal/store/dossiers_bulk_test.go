@@ -195,6 +195,9 @@ func TestBulkDossiersMatchTheEngine(t *testing.T) {
 		if err != nil || len(rep.Problems) != 0 || rep.Dossiers != 11 {
 			t.Fatalf("verify: %+v %v", rep, err)
 		}
+		if diffs, err := db.VerifyRollups(ctx); err != nil || len(diffs) != 0 {
+			t.Fatalf("rollups: %+v %v", diffs, err)
+		}
 	})
 }
 
@@ -327,6 +330,9 @@ func TestImportDossiersNumbering(t *testing.T) {
 		rep, err := db.VerifyHistory(ctx)
 		if err != nil || len(rep.Problems) != 0 || rep.Dossiers != 3+1+705+2 || rep.Events != 2*(3+705)+3 {
 			t.Fatalf("verify: %d dossiers, %d events, %v, %v", rep.Dossiers, rep.Events, rep.Problems, err)
+		}
+		if diffs, err := db.VerifyRollups(ctx); err != nil || len(diffs) != 0 {
+			t.Fatalf("rollups: %+v %v", diffs, err)
 		}
 	})
 }
