@@ -189,11 +189,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		s.serverError(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("X-Frame-Options", "DENY")
-	w.Header().Set("Referrer-Policy", "same-origin")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8") // the security headers: securityHeaders
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 }

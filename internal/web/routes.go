@@ -7,9 +7,9 @@ import (
 )
 
 // handler registers every route of motcua in one place and wraps them in the middleware
-// chain: request id and logging outermost, then metrics and panic recovery; the
-// application routes (not health, metrics or static files) then get the session, the
-// signed-in actor, cross-origin protection (CSRF) and body limits.
+// chain: request id, security headers and logging outermost, then metrics and panic
+// recovery; the application routes (not health, metrics or static files) then get the
+// session, the signed-in actor, cross-origin protection (CSRF) and body limits.
 func (s *Server) handler() http.Handler {
 	mux := http.NewServeMux()
 
@@ -73,7 +73,7 @@ func (s *Server) handler() http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
 	mux.Handle("/", s.sessions.LoadAndSave(s.loadActor(csrf.Handler(s.limitBody(app)))))
 
-	return s.requestID(s.logRequests(s.metrics.instrument(s.recoverPanics(mux))))
+	return s.requestID(s.securityHeaders(s.logRequests(s.metrics.instrument(s.recoverPanics(mux)))))
 }
 
 // route registers h under pattern and records the pattern for metrics and logs (the
