@@ -14,9 +14,15 @@
 // numbered here in code order, not the province's real assignments), the steering
 // committees, and every official, name and e-mail address.
 //
+// The former communes publish the sample catalog's procedures in force in their time and
+// received, from 1 January to 31 October 2022, the dossiers of the district's report:
+// Received2022, of which OnTime2022 resolved early or on time (see dossiers.go). A handler
+// of the district (Phòng Lao động - Thương binh và Xã hội) decides the social-assistance
+// dossiers the communes transfer to it.
+//
 // Loading is deterministic and repeatable: IDs are UUIDv5 derived from codes and e-mail
-// addresses, so two loads give the same IDs, and a second load on a demo database creates
-// nothing. A database that holds anything else is refused with ErrNotEmpty unless
+// addresses (the dossiers' come from a seeded generator), so two loads give the same IDs,
+// and a second load on a demo database creates nothing. A database that holds anything else is refused with ErrNotEmpty unless
 // Options.Force is set.
 package demo
 
@@ -29,6 +35,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/failure"
 	"github.com/motcua/motcua/internal/procedure"
 	"github.com/motcua/motcua/internal/store"
@@ -57,6 +64,10 @@ type Options struct {
 	Force bool
 	// Now stamps the audit event of the load; time.Now when zero.
 	Now time.Time
+	// SkipDossiers leaves out the 2022 dossiers (see Received2022), which take seconds
+	// to generate; tests that do not need them set it. `motcua demo` and `motcua serve
+	// --demo` load them.
+	SkipDossiers bool
 }
 
 // Login is one demo account, printed so that people can sign in.
@@ -76,6 +87,11 @@ type Result struct {
 	// ProceduresAdded counts the versions of the sample procedure catalog added (0 when
 	// already loaded).
 	ProceduresAdded int
+	// DossiersCreated counts the 2022 dossiers written, refusals at intake included (0
+	// when already loaded or skipped), and DossierTime is how long generating and writing
+	// them took.
+	DossiersCreated int
+	DossierTime     time.Duration
 }
 
 // Demo identity: e-mail domain, the agency identifiers' province letter code, and the
@@ -214,9 +230,18 @@ func Load(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 	if err := l.procedures(ctx, opts.Now); err != nil {
 		return nil, fmt.Errorf("demo: procedures: %w", err)
 	}
-	if l.res.UnitsCreated+l.res.UsersCreated > 0 {
+	if !opts.SkipDossiers {
+		start := time.Now()
+		n, err := l.dossiers2022(ctx)
+		l.res.DossiersCreated, l.res.DossierTime = n, time.Since(start)
+		if err != nil {
+			return nil, fmt.Errorf("demo: dossiers of 2022: %w", err)
+		}
+	}
+	if l.res.UnitsCreated+l.res.UsersCreated+l.res.DossiersCreated > 0 {
 		err := db.Audit(ctx, store.AuditEvent{At: opts.Now, Action: "demo.load", ObjectType: "demo", ObjectID: provinceCode,
-			Detail: fmt.Sprintf("%d units, %d officials created", l.res.UnitsCreated, l.res.UsersCreated)})
+			Detail: fmt.Sprintf("%d units, %d officials, %d dossiers created", l.res.UnitsCreated, l.res.UsersCreated,
+				l.res.DossiersCreated)})
 		if err != nil {
 			return nil, fmt.Errorf("demo: %w", err)
 		}
@@ -302,9 +327,10 @@ func (l *loader) load(ctx context.Context, sysAdminEmail string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := l.unit(ctx, unit.Unit{Code: districtCode + ".UBND", Name: "UBND huyện Thanh Ba",
+	districtUBND, err := l.unit(ctx, unit.Unit{Code: districtCode + ".UBND", Name: "UBND huyện Thanh Ba",
 		AgencyCode: fmt.Sprintf("000.00.%s.%s", districtCode[1:], agencyLetter), Kind: unit.Committee,
-		ParentID: district.ID, ValidFrom: legacyFrom, ValidTo: unit.Reform2025, Successors: centreIDs}); err != nil {
+		ParentID: district.ID, ValidFrom: legacyFrom, ValidTo: unit.Reform2025, Successors: centreIDs})
+	if err != nil {
 		return err
 	}
 	districtSteering, err := l.unit(ctx, unit.Unit{Code: districtCode + ".BCD", Name: "Ban Chỉ đạo CCHC - ISO huyện Thanh Ba",
@@ -346,8 +372,14 @@ func (l *loader) load(ctx context.Context, sysAdminEmail string) error {
 			return err
 		}
 	}
-	return nil
+	// The district's specialist who decides the social-assistance dossiers the communes
+	// transfer (liên thông) in 2022.
+	_, err = l.assigned(ctx, districtHandlerEmail, districtUBND, user.Handler, "Phòng Lao động - Thương binh và Xã hội")
+	return err
 }
+
+// districtHandlerEmail is the login of the district's handler of transferred dossiers.
+const districtHandlerEmail = "xuly.huyenthanhba.2022@" + emailDomain
 
 func (l *loader) communeOfficials(ctx context.Context, com unit.Unit, suffix string) error {
 	for _, r := range communeRoles {
@@ -433,8 +465,10 @@ func exists[T any](_ T, err error) (bool, error) {
 // data) and publishes every procedure in force on 1 July 2025 in the six communes of the
 // former Thanh Ba district, from that day. The sample includes a procedure that expired
 // on 31 December 2025, so the demo shows a commune still publishing an expired procedure.
-// Version IDs derive from code and number, and publishing twice is a no-op, so a second
-// load changes nothing.
+// The 19 communes of 2022 publish every procedure in force during their existence, from
+// the day it (or they) started until they ended on 1 July 2025, and record the workflow
+// that sends social-assistance dossiers to the district. Version IDs derive from code and
+// number, and publishing twice is a no-op, so a second load changes nothing.
 func (l *loader) procedures(ctx context.Context, now time.Time) error {
 	rows, err := procedure.SampleCatalog()
 	if err != nil {
@@ -452,28 +486,95 @@ func (l *loader) procedures(ctx context.Context, now time.Time) error {
 	for _, r := range rows {
 		codes = append(codes, r.Version.Code)
 	}
-	list, err := l.db.ListProcedures(ctx, store.ProcedureFilter{Codes: codes, Status: procedure.Effective, On: unit.Reform2025})
+	all, err := l.db.ListProcedures(ctx, store.ProcedureFilter{Codes: codes})
 	if err != nil {
 		return err
 	}
 	for _, c := range areaCommunes {
-		id := unitID(c.code, unit.Reform2025)
-		have, err := l.db.Publications(ctx, store.PublicationFilter{UnitID: id})
+		err := l.publish(ctx, unitID(c.code, unit.Reform2025), c.name, all, func(p procedure.Procedure) unit.Date {
+			if p.StatusOn(unit.Reform2025) == procedure.Effective {
+				return unit.Reform2025
+			}
+			return unit.Date{}
+		}, unit.Date{})
 		if err != nil {
 			return err
 		}
-		done := map[string]bool{}
-		for _, p := range have {
-			done[p.Code] = true // published before, perhaps withdrawn since: leave it be
+	}
+	for _, c := range thanhBa2022 {
+		err := l.publish(ctx, unitID(c.code, legacyFrom), c.name, all, legacyStart, unit.Reform2025)
+		if err != nil {
+			return err
 		}
-		for _, p := range list {
-			if done[p.Code] {
-				continue
-			}
-			if err := l.db.PublishProcedure(ctx, id, p.Code, unit.Reform2025, ""); err != nil {
-				return fmt.Errorf("publish %s in %s: %w", p.Code, c.name, err)
+		if err := l.transferWorkflow(ctx, unitID(c.code+".UBND", legacyFrom)); err != nil {
+			return fmt.Errorf("workflow of %s in %s: %w", transferCode, c.name, err)
+		}
+	}
+	return nil
+}
+
+// legacyStart is the first day a procedure was in force while the units of 2022 existed
+// (from legacyFrom to 1 July 2025), or the zero Date.
+func legacyStart(p procedure.Procedure) unit.Date {
+	for _, v := range p.Versions {
+		from := v.EffectiveFrom
+		if from.Before(legacyFrom) {
+			from = legacyFrom
+		}
+		if from.Before(unit.Reform2025) && v.InForceOn(from) {
+			return from
+		}
+	}
+	return unit.Date{}
+}
+
+// publish publishes in a unit the procedures start gives a day for, from that day, and
+// withdraws them on until when it is set (the unit's end). A procedure the unit published
+// before, perhaps withdrawn since, is left as it is.
+func (l *loader) publish(ctx context.Context, id, name string, list []procedure.Procedure, start func(procedure.Procedure) unit.Date, until unit.Date) error {
+	have, err := l.db.Publications(ctx, store.PublicationFilter{UnitID: id})
+	if err != nil {
+		return err
+	}
+	done := map[string]bool{}
+	for _, p := range have {
+		done[p.Code] = true
+	}
+	for _, p := range list {
+		from := start(p)
+		if done[p.Code] || from.IsZero() {
+			continue
+		}
+		if err := l.db.PublishProcedure(ctx, id, p.Code, from, ""); err != nil {
+			return fmt.Errorf("publish %s in %s: %w", p.Code, name, err)
+		}
+		if !until.IsZero() {
+			if err := l.db.UnpublishProcedure(ctx, id, p.Code, until, ""); err != nil {
+				return fmt.Errorf("end %s in %s: %w", p.Code, name, err)
 			}
 		}
 	}
 	return nil
+}
+
+// transferWorkflow records in a commune's agency of 2022 the workflow of the monthly
+// social allowance (15 working days): the commune examines and approves the proposal,
+// then the district (Phòng Lao động - Thương binh và Xã hội, and the district chairman's
+// decision) has ten days before the result comes back to the desk.
+func (l *loader) transferWorkflow(ctx context.Context, agencyID string) error {
+	_, err := l.db.Workflow(ctx, agencyID, transferCode)
+	if ok, err := exists(procedure.Workflow{}, err); err != nil || ok {
+		return err
+	}
+	desk, _ := calendar.Hours(3*time.Hour + 45*time.Minute)
+	days := func(n int) calendar.Limit { lim, _ := calendar.Days(n); return lim }
+	wf := procedure.Workflow{UnitID: agencyID, Code: transferCode, Steps: []procedure.Step{
+		{Kind: procedure.StepReceive, Role: user.Receiver, Budget: desk},
+		{Kind: procedure.StepExamine, Role: user.Handler, Budget: days(3)},
+		{Kind: procedure.StepApprove, Role: user.Approver, Budget: days(1)},
+		{Kind: procedure.StepTransfer, Role: user.Handler, Budget: days(10), TransferTo: unitID(districtCode+".UBND", legacyFrom),
+			Note: "Phòng Lao động - Thương binh và Xã hội huyện thẩm định, Chủ tịch UBND huyện quyết định"},
+		{Kind: procedure.StepReturn, Role: user.Receiver, Budget: desk},
+	}}
+	return l.db.SaveWorkflow(ctx, &wf, "")
 }

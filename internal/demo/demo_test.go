@@ -71,7 +71,7 @@ func load(t *testing.T, db *store.DB, opts demo.Options) *demo.Result {
 
 func TestLoadIsRepeatable(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		first := load(t, db, demo.Options{Now: now})
+		first := load(t, db, demo.Options{Now: now, SkipDossiers: true})
 		if first.UnitsCreated == 0 || first.UsersCreated != len(first.Logins) {
 			t.Fatalf("first load created %d units, %d of %d officials", first.UnitsCreated, first.UsersCreated, len(first.Logins))
 		}
@@ -81,12 +81,13 @@ func TestLoadIsRepeatable(t *testing.T) {
 		if want := 149 + 1 + 6 + 4 + 2*19; len(before.units) != want {
 			t.Errorf("%d units, want %d", len(before.units), want)
 		}
-		// System administrator, two overseers, five officials in each of 6 + 19 communes.
-		if want := 1 + 2 + 5*(6+19); len(before.users) != want || before.assignments != want-1 {
+		// System administrator, two overseers, five officials in each of 6 + 19 communes,
+		// the district's handler of transferred dossiers.
+		if want := 1 + 2 + 5*(6+19) + 1; len(before.users) != want || before.assignments != want-1 {
 			t.Errorf("%d officials with %d assignments, want %d", len(before.users), before.assignments, want)
 		}
 
-		second := load(t, db, demo.Options{Now: now})
+		second := load(t, db, demo.Options{Now: now, SkipDossiers: true})
 		if second.UnitsCreated != 0 || second.UsersCreated != 0 {
 			t.Fatalf("second load created %d units, %d officials", second.UnitsCreated, second.UsersCreated)
 		}
@@ -105,7 +106,7 @@ func TestLoadIsRepeatable(t *testing.T) {
 		} else {
 			other = storetest.Postgres(t)
 		}
-		load(t, other, demo.Options{Now: now})
+		load(t, other, demo.Options{Now: now, SkipDossiers: true})
 		if o := take(t, other); !slices.Equal(o.units, before.units) || !slices.Equal(o.users, before.users) {
 			t.Error("two databases got different IDs")
 		}
@@ -119,7 +120,7 @@ func TestLoadRefusesOtherUnits(t *testing.T) {
 		if err := db.CreateUnit(ctx, &real); err != nil {
 			t.Fatal(err)
 		}
-		_, err := demo.Load(ctx, db, demo.Options{Now: now})
+		_, err := demo.Load(ctx, db, demo.Options{Now: now, SkipDossiers: true})
 		if !errors.Is(err, demo.ErrNotEmpty) {
 			t.Fatalf("load into a database with other data: %v", err)
 		}
@@ -127,12 +128,12 @@ func TestLoadRefusesOtherUnits(t *testing.T) {
 			t.Fatalf("the refused load left %d units", n)
 		}
 		// Forced, the demo goes in beside the other data, which stays.
-		load(t, db, demo.Options{Force: true, Now: now})
+		load(t, db, demo.Options{Force: true, Now: now, SkipDossiers: true})
 		if _, err := db.Unit(ctx, real.ID); err != nil {
 			t.Fatal(err)
 		}
 		// From then on the database is a demo database: loading again needs no force.
-		load(t, db, demo.Options{Now: now})
+		load(t, db, demo.Options{Now: now, SkipDossiers: true})
 	})
 }
 
@@ -149,7 +150,7 @@ func TestLoadRefusesOtherOfficials(t *testing.T) {
 		if err := db.CreateUser(ctx, &admin); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := demo.Load(ctx, db, demo.Options{}); !errors.Is(err, demo.ErrNotEmpty) {
+		if _, err := demo.Load(ctx, db, demo.Options{SkipDossiers: true}); !errors.Is(err, demo.ErrNotEmpty) {
 			t.Fatalf("load into a database with an official: %v", err)
 		}
 	})
@@ -163,7 +164,7 @@ var (
 func TestDemoContent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		res := load(t, db, demo.Options{Now: now})
+		res := load(t, db, demo.Options{Now: now, SkipDossiers: true})
 
 		// Every login signs in with the shared password.
 		if len(demo.Password) < user.MinPasswordLength || user.ValidatePassword(demo.Password) != nil {
@@ -202,8 +203,12 @@ func TestDemoContent(t *testing.T) {
 			t.Errorf("roles: %v", roles)
 		}
 		for _, r := range []user.Role{user.Admin, user.Receiver, user.Handler, user.Approver, user.QMS} {
-			if roles[string(r)] != 25 {
-				t.Errorf("%d officials with role %s, want 25", roles[string(r)], r)
+			want := 25
+			if r == user.Handler {
+				want++ // the district's
+			}
+			if roles[string(r)] != want {
+				t.Errorf("%d officials with role %s, want %d", roles[string(r)], r, want)
 			}
 		}
 		for _, want := range []string{"tiepnhan.thanhba@demo.motcua.vn", "tiepnhan.thanhba.2022@demo.motcua.vn", "quantri@demo.motcua.vn"} {
@@ -267,6 +272,28 @@ func TestDemoContent(t *testing.T) {
 			}
 			officials(t, db, c)
 		}
+		// The communes of 2022 publish the sample procedures in force in their time (all
+		// but 1.003554, which starts in July 2025) until they end, and send the social
+		// allowance to the district's committee.
+		pubs, err := db.Publications(ctx, store.PublicationFilter{UnitID: old[0].ID})
+		if err != nil || len(pubs) != 11 {
+			t.Fatalf("%s publishes %d procedures (%v)", old[0].Name, len(pubs), err)
+		}
+		for _, p := range pubs {
+			if p.UnpublishedOn != unit.Reform2025 || p.Code == "1.003554" {
+				t.Errorf("%s published %s until %s", old[0].Name, p.Code, p.UnpublishedOn)
+			}
+		}
+		if now, _ := db.Publications(ctx, store.PublicationFilter{UnitID: old[0].ID, ActiveOn: in2026}); len(now) != 0 {
+			t.Errorf("%d publications of a former commune still in place in 2026", len(now))
+		}
+		ubnd, _ := db.ListUnits(ctx, store.UnitFilter{ParentID: old[0].ID, Kinds: []unit.Kind{unit.Committee}})
+		districtUBND, _ := db.ListUnits(ctx, store.UnitFilter{ParentID: district.ID, Kinds: []unit.Kind{unit.Committee}})
+		wf, err := db.Workflow(ctx, ubnd[0].ID, "1.001776")
+		if err != nil || len(wf.Steps) != 5 || wf.Steps[3].TransferTo != districtUBND[0].ID {
+			t.Fatalf("transfer workflow: %+v %v", wf, err)
+		}
+
 		// The mergers of Resolution 1676/NQ-UBTVQH15.
 		merged := map[string][]string{}
 		for _, c := range old {
