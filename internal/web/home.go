@@ -28,6 +28,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	lowRatings, err := s.lowRatings(r)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	work, late, err := s.myWork(r.Context(), c.actor)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -41,6 +46,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		"Expiring":       expiring,
 		"OverdueReviews": overdue,
 		"Window":         procedure.DefaultExpiryWindow,
+		"LowRatings":     lowRatings,
+		"LowRatingDays":  lowRatingDays,
 		"Work":           work,
 		"WorkOverdue":    late,
 		"ViewsDossiers":  c.actor.CanAnywhere(auth.ViewDossiers),

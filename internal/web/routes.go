@@ -19,6 +19,9 @@ func (s *Server) handler() http.Handler {
 	route(mux, "GET /metrics", s.metrics.handler())
 	route(mux, "GET /static/", staticHandler())
 
+	// The citizens' public portal (no sign-in) and the officials' download of its files.
+	s.portalRoutes(mux)
+
 	app := http.NewServeMux()
 	// Sign-in and account.
 	route(app, "GET /login", http.HandlerFunc(s.loginForm))

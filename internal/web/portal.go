@@ -1,0 +1,338 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/calendar"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/failure"
+	"github.com/motcua/motcua/internal/portal"
+	"github.com/motcua/motcua/internal/procedure"
+	"github.com/motcua/motcua/internal/report"
+)
+
+// portalRoutes registers the citizens' public portal (issue 6): look-up, procedures in
+// force, online submission with uploads, ratings and public statistics, with no sign-in.
+// They hang on the outer mux with their own chain because the submission takes a larger
+// body than the application's limit; the chain is the application's otherwise (session
+// for the language choice, the signed-in official if any, cross-origin protection). The
+// officials' download of uploaded files is here too, behind sign-in.
+func (s *Server) portalRoutes(mux *http.ServeMux) {
+	page := s.portalChain(true)
+	upload := s.portalChain(false) // submitOnline bounds its own body
+	route(mux, "GET /cong-dan", page(http.HandlerFunc(s.portalHome)))
+	route(mux, "GET /tra-cuu", page(http.HandlerFunc(s.lookupPage)))
+	route(mux, "GET /tra-cuu/danh-gia", page(http.HandlerFunc(s.ratingForm)))
+	route(mux, "POST /tra-cuu/danh-gia", page(http.HandlerFunc(s.rate)))
+	route(mux, "GET /thu-tuc", page(http.HandlerFunc(s.portalUnits)))
+	route(mux, "GET /thu-tuc/{unit}", page(http.HandlerFunc(s.portalProcedures)))
+	route(mux, "GET /thu-tuc/{unit}/{code}", page(http.HandlerFunc(s.portalProcedure)))
+	route(mux, "GET /nop-truc-tuyen", page(http.HandlerFunc(s.submitForm)))
+	route(mux, "POST /nop-truc-tuyen", upload(http.HandlerFunc(s.submitOnline)))
+	route(mux, "GET /thong-ke", page(http.HandlerFunc(s.publicStats)))
+	route(mux, "GET /api/v1/public/lookup", page(http.HandlerFunc(s.apiLookup)))
+	route(mux, "GET /api/v1/public/stats", page(http.HandlerFunc(s.apiPublicStats)))
+	route(mux, "GET /dossier-files/{id}", page(s.signedIn(s.downloadFile)))
+}
+
+// portalChain wraps a portal handler like the application routes: session, actor,
+// cross-origin protection and, when limit is set, the application's body limit.
+func (s *Server) portalChain(limit bool) func(http.Handler) http.Handler {
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	return func(h http.Handler) http.Handler {
+		if limit {
+			h = s.limitBody(h)
+		}
+		return s.sessions.LoadAndSave(s.loadActor(csrf.Handler(h)))
+	}
+}
+
+// portalPage starts a public page: the portal's own menu marks the active entry.
+func (s *Server) portalPage(r *http.Request, titleKey, active string) *page {
+	p := s.newPage(r, titleKey)
+	p.Active = active
+	return p
+}
+
+func (s *Server) portalHome(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "portal_home", s.portalPage(r, "portal.title", "home"))
+}
+
+// Look-up throttling, on the sign-in throttle's table and window: every look-up counts
+// for the client address, and every wrong or unknown second factor also counts for the
+// reference typed, so the four phone digits cannot be tried through many addresses.
+const (
+	lookupLimit    = 30 // look-ups per address per window
+	lookupRefLimit = 10 // failed factors per reference per window
+)
+
+// lookupView is what the look-up shows. Without the second factor it carries only the
+// state, dates, lateness, current step and what is missing; Verified adds the rest.
+type lookupView struct {
+	dossierID    string // never shown: the rating form finds the dossier again by its reference
+	Reference    string
+	Code         string
+	Receipt      string // the receipt number, when looked up by it
+	State        dossier.State
+	SubmittedAt  time.Time
+	ReceivedAt   time.Time
+	Due          time.Time
+	ExtendedDue  time.Time
+	ResolvedAt   time.Time
+	ReturnedAt   time.Time
+	Late         bool
+	Timeliness   string
+	StepKind     procedure.StepKind
+	StepUnit     string
+	Missing      []dossier.SupplementItem
+	Refusal      string
+	Verified     bool
+	Factor       string // the factor that opened it, to carry to the rating form
+	Applicant    string
+	Procedure    string
+	ProcedureRef string
+	Limit        calendar.Limit
+	FeeTotal     int64
+	Channel      dossier.Channel
+	Components   []dossier.Component
+	CanRate      bool
+	Rated        bool
+}
+
+// errLookup is the one answer to an unknown or malformed reference and a wrong factor.
+var errLookup = failure.New(failure.NotFound, "", "portal.lookup_not_found")
+
+// lookup finds the dossier a reference names and checks the optional factor, counting the
+// attempt against the client address (and, for a failed factor, the reference). Every
+// miss returns errLookup, so the answer never tells an unknown code from a wrong factor.
+func (s *Server) lookup(r *http.Request, ref, factor string) (lookupView, error) {
+	ctx := r.Context()
+	ref, factor = strings.TrimSpace(ref), strings.TrimSpace(factor)
+	parsed, ok := portal.ParseReference(ref)
+	refKey := "lookup-ref:" + strings.ToUpper(ref)
+	if ok {
+		refKey = "lookup-ref:" + parsed.String()
+	}
+	if len(refKey) > 100 { // a malformed reference is never found; its key needs no more
+		refKey = refKey[:100]
+	}
+	ipKey := "lookup:" + clientIP(r)
+	for _, key := range []string{ipKey, refKey} {
+		until, err := s.throttle.lockedUntil(ctx, key)
+		if err != nil {
+			return lookupView{}, err
+		}
+		if !until.IsZero() {
+			return lookupView{}, failure.New(failure.TooMany, "", "portal.lookup_too_many", int(until.Sub(s.cfg.Now()).Minutes())+1)
+		}
+	}
+	if err := s.throttle.fail(ctx, ipKey, lookupLimit); err != nil {
+		return lookupView{}, err
+	}
+	d, err := s.findDossier(ctx, parsed, ok)
+	if err == nil && factor != "" && !portal.FactorMatches(d, factor) {
+		err = errLookup
+	}
+	if err != nil {
+		if failure.Is(err, failure.NotFound) && factor != "" {
+			if ferr := s.throttle.fail(ctx, refKey, lookupRefLimit); ferr != nil {
+				return lookupView{}, ferr
+			}
+		}
+		return lookupView{}, err
+	}
+	v, err := s.lookupView(ctx, d, factor != "")
+	if err != nil {
+		return lookupView{}, err
+	}
+	v.Reference = parsed.String()
+	if parsed.Receipt != "" {
+		v.Receipt = d.ID
+	}
+	if v.Verified {
+		v.Factor = factor
+	}
+	return v, nil
+}
+
+// findDossier loads the dossier of a parsed reference: by code, or by receipt number for
+// an online dossier. Anything else is errLookup.
+func (s *Server) findDossier(ctx context.Context, ref portal.Reference, ok bool) (dossier.Dossier, error) {
+	if !ok {
+		return dossier.Dossier{}, errLookup
+	}
+	var (
+		d   dossier.Dossier
+		err error
+	)
+	if ref.Code != "" {
+		d, err = s.db.DossierByCode(ctx, ref.Code)
+	} else {
+		d, err = s.db.Dossier(ctx, ref.Receipt)
+		if err == nil && d.Channel != dossier.Online {
+			err = errLookup
+		}
+	}
+	if failure.Is(err, failure.NotFound) || failure.Is(err, failure.Invalid) {
+		return dossier.Dossier{}, errLookup
+	}
+	return d, err
+}
+
+func (s *Server) lookupView(ctx context.Context, d dossier.Dossier, verified bool) (lookupView, error) {
+	now := s.cfg.Now()
+	v := lookupView{dossierID: d.ID, Code: d.Code, State: d.State, SubmittedAt: d.CreatedAt, ReceivedAt: d.ReceivedAt, Due: d.Due,
+		ExtendedDue: d.ExtendedDue, ResolvedAt: d.ResolvedAt, ReturnedAt: d.ReturnedAt,
+		Late: d.Overdue(now) || d.Timeliness == "late", Timeliness: d.Timeliness, Verified: verified}
+	if d.Channel != dossier.Online {
+		v.SubmittedAt = time.Time{}
+	}
+	if d.State.Open() || d.State == dossier.Ready {
+		v.StepKind = d.Step().Kind
+		names, err := s.db.UnitNames(ctx, []string{d.CurrentUnitID})
+		if err != nil {
+			return v, err
+		}
+		v.StepUnit = names[d.CurrentUnitID]
+	}
+	if d.State == dossier.Supplement {
+		v.Missing = d.Missing
+	}
+	if d.State == dossier.Refused {
+		v.Refusal = d.ClosingReason
+	}
+	if !verified {
+		return v, nil
+	}
+	v.Applicant, v.Procedure, v.ProcedureRef = d.Applicant.Name, d.ProcedureName, d.ProcedureCode
+	v.Channel, v.Components = d.Channel, d.Components
+	v.Limit, v.FeeTotal = d.Limit, d.FeeTotal
+	if d.State == dossier.Returned {
+		rated, err := s.db.Rated(ctx, d.ID)
+		if err != nil {
+			return v, err
+		}
+		v.Rated, v.CanRate = rated, !rated
+	}
+	return v, nil
+}
+
+func (s *Server) lookupPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p := s.portalPage(r, "portal.lookup_title", "lookup")
+	ref, factor := q.Get("ma"), q.Get("k")
+	p.Form = map[string]string{"ma": ref}
+	data := map[string]any{"Submitted": q.Get("moi") != ""}
+	p.Data = data
+	if strings.TrimSpace(ref) == "" {
+		s.render(w, r, http.StatusOK, "portal_lookup", p)
+		return
+	}
+	v, err := s.lookup(r, ref, factor)
+	if err != nil {
+		e, ok := failure.As(err)
+		if !ok {
+			s.serverError(w, r, err)
+			return
+		}
+		p.ErrorMsg = s.i18n.T(p.Lang, e.Key, e.Args...)
+		s.render(w, r, statusOf(e.Kind), "portal_lookup", p)
+		return
+	}
+	data["Result"] = s.describeLookup(p.Lang, v)
+	s.render(w, r, http.StatusOK, "portal_lookup", p)
+}
+
+// lookupShown is a lookupView with the figures formatted for the reader.
+type lookupShown struct {
+	lookupView
+	LimitText string
+	FeeText   string
+	RateLink  string
+	Link      string
+}
+
+func (s *Server) describeLookup(lang string, v lookupView) lookupShown {
+	out := lookupShown{lookupView: v}
+	if v.Verified {
+		out.LimitText = s.limitText(lang, v.Limit)
+		out.FeeText = s.money(lang, v.FeeTotal)
+		out.Link = lookupLink(v.Reference, v.Factor)
+		if v.CanRate {
+			out.RateLink = "/tra-cuu/danh-gia?" + lookupQuery(v.Reference, v.Factor)
+		}
+	}
+	return out
+}
+
+func lookupQuery(ref, factor string) string {
+	return "ma=" + url.QueryEscape(ref) + "&k=" + url.QueryEscape(factor)
+}
+
+// lookupLink is the look-up address with the second factor, as the receipt's QR code
+// carries it (internal/forms prints /tra-cuu?ma=<code>&k=<secret>).
+func lookupLink(ref, factor string) string { return "/tra-cuu?" + lookupQuery(ref, factor) }
+
+// number writes n with the reader's thousands separator (26.298 in Vietnamese, 26,298 in
+// English).
+func number(lang string, n int64) string {
+	sep := ","
+	if lang == "vi" {
+		sep = "."
+	}
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// money is an amount in đồng, or "no fee".
+func (s *Server) money(lang string, n int64) string {
+	if n == 0 {
+		return s.i18n.T(lang, "portal.no_fee")
+	}
+	return number(lang, n) + " đ"
+}
+
+// rateText writes a rate as "99,79% (26.243/26.298)", with the reader's decimal mark and
+// thousands separator, or "—" without a denominator.
+func rateText(lang string, r report.Rate) string {
+	p, ok := r.Percent()
+	if !ok {
+		return "—"
+	}
+	s := fmt.Sprintf("%.2f%%", p)
+	if lang == "vi" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s + " (" + number(lang, r.Num) + "/" + number(lang, r.Den) + ")"
+}
+
+// apiLookup is the look-up's JSON twin: the same throttle, the same rules and the same
+// uniform miss (404 with the error shape of the API).
+func (s *Server) apiLookup(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	v, err := s.lookup(r, q.Get("ma"), q.Get("k"))
+	if err != nil {
+		s.handleErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.lookupJSON(s.lang(r), v))
+}
