@@ -51,6 +51,13 @@ type BulkOptions struct {
 	Secret string
 }
 
+func (o BulkOptions) secret() (string, error) {
+	if o.Secret != "" {
+		return o.Secret, nil
+	}
+	return lookupSecret()
+}
+
 func (o BulkOptions) idFunc() func(time.Time) string {
 	if o.NewID != nil {
 		return o.NewID
@@ -86,11 +93,9 @@ func NewBulkDossier(cal *calendar.Calendar, agency unit.Unit, v procedure.Versio
 	if err != nil {
 		return nil, err
 	}
-	secret := opts.Secret
-	if secret == "" {
-		if secret, err = lookupSecret(); err != nil {
-			return nil, err
-		}
+	secret, err := opts.secret()
+	if err != nil {
+		return nil, err
 	}
 	newID := opts.idFunc()
 	d := dossier.Dossier{
@@ -128,11 +133,9 @@ func NewBulkSubmission(agency unit.Unit, v procedure.Version, req IntakeRequest,
 	if err != nil {
 		return nil, err
 	}
-	secret := opts.Secret
-	if secret == "" {
-		if secret, err = lookupSecret(); err != nil {
-			return nil, err
-		}
+	secret, err := opts.secret()
+	if err != nil {
+		return nil, err
 	}
 	newID := opts.idFunc()
 	d := dossier.Dossier{ID: newID(at), UnitID: agency.ID, CurrentUnitID: agency.ID, Version: 1, State: dossier.Submitted,
