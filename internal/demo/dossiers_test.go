@@ -119,6 +119,11 @@ func TestDossiers2022(t *testing.T) {
 			if err != nil || st.Received() != demo.Received2022 || st.OnTime() != demo.OnTime2022 {
 				t.Fatalf("report: received %d, on time %d (%v)", st.Received(), st.OnTime(), err)
 			}
+			// The register of the district shows them too (issue 5: "done when").
+			tally, err := db.TallyDossiers(ctx, store.DossierFilter{Under: []string{district.Path}, From: from, To: to})
+			if err != nil || tally.Total != demo.Received2022 || tally.OnTime != demo.OnTime2022 {
+				t.Fatalf("register: %+v (%v)", tally, err)
+			}
 			mixes(t, db, raw)
 			again, err := demo.Load(ctx, db, demo.Options{Now: now})
 			if err != nil || again.DossiersCreated != 0 {
