@@ -7,10 +7,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/auth"
-	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/dossier"
-	"github.com/motcua/motcua/internal/failure"
-	"github.com/motcua/motcua/internal/unit"
 )
 
 // Submit records an online submission from the public portal, where nobody is signed in.
@@ -19,66 +16,8 @@ import (
 // time is the receipt time: outside office hours the clock starts at the next office
 // period (DOMAIN.md rule 4).
 func (db *DB) Submit(ctx context.Context, req IntakeRequest) (dossier.Dossier, error) {
-	at := req.At
-	if at.IsZero() {
-		at = db.Now()
-	}
-	at = at.UTC().Truncate(time.Microsecond)
-	req.Channel = dossier.Online
-	agency, err := db.Unit(ctx, req.UnitID)
-	if err != nil {
-		return dossier.Dossier{}, failure.InvalidField("unit_id", "dossier.unit_required")
-	}
-	if agency.AgencyCode == "" {
-		return dossier.Dossier{}, failure.InvalidField("unit_id", "dossier.agency_code_missing")
-	}
-	if !agency.ActiveOn(unit.DateOf(at.In(calendar.Location()))) {
-		return dossier.Dossier{}, failure.InvalidField("unit_id", "dossier.unit_not_active")
-	}
-	if d, ok, err := db.byIdempotencyKey(ctx, req.UnitID, req.IdempotencyKey); err != nil || ok {
-		return d, err
-	}
-	if err := validateIntake(&req, at); err != nil {
-		return dossier.Dossier{}, err
-	}
-	v, err := db.ApplicableVersion(ctx, agency.ID, req.ProcedureCode, at, "")
-	if err != nil {
-		return dossier.Dossier{}, err
-	}
-	comps, err := checkComponents(v, req.Components)
-	if err != nil {
-		return dossier.Dossier{}, err
-	}
-	secret, err := lookupSecret()
-	if err != nil {
-		return dossier.Dossier{}, err
-	}
-	var fee int64
-	for _, f := range v.Fees {
-		fee += f.Amount
-	}
-	d := dossier.Dossier{ID: NewID(), UnitID: agency.ID, CurrentUnitID: agency.ID, Version: 1, State: dossier.Submitted,
-		StepIndex: -1, Channel: dossier.Online, Regime: dossier.RegimeFor(at), ProcedureVersionID: v.ID,
-		ProcedureCode: v.Code, ProcedureName: v.Name, Limit: v.Limit, Applicant: req.Applicant, Components: comps,
-		FeeTotal: fee, Payment: req.Payment, Note: req.Note, LookupSecret: secret, IdempotencyKey: req.IdempotencyKey,
-		LastProgressAt: at, CreatedAt: at, UpdatedAt: at}
-	ev := dossier.Event{ID: NewID(), DossierID: d.ID, UnitID: d.UnitID, At: at, Action: dossier.ActSubmit,
-		To: dossier.Submitted, Detail: dossier.Detail{"procedure": d.ProcedureCode}.Encode()}
-	ev.Seal(dossier.Event{})
-	d.HistoryHash = ev.Hash
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := insertDossier(ctx, tx, d); err != nil {
-			return err
-		}
-		return insertEvent(ctx, tx, ev)
-	})
-	if err != nil {
-		if existing, ok, lookErr := db.byIdempotencyKey(ctx, req.UnitID, req.IdempotencyKey); lookErr == nil && ok {
-			return existing, nil
-		}
-		return dossier.Dossier{}, fmt.Errorf("submit dossier: %w", err)
-	}
-	return d, nil
+	d, _, err := db.SubmitOnline(ctx, req, nil)
+	return d, err
 }
 
 // accept receives an online submission at the desk: the code (of the submission day), the

@@ -24,9 +24,6 @@ import (
 // created is false when an earlier submission with the same idempotency key made the
 // dossier: that dossier is returned and the files are not stored again. A key reused for
 // another applicant is refused rather than answered with someone else's dossier.
-//
-// It repeats Submit's steps (dossiers_online.go) because Submit writes in its own
-// transaction; Submit could become SubmitOnline without files.
 func (db *DB) SubmitOnline(ctx context.Context, req IntakeRequest, files []portal.File) (dossier.Dossier, bool, error) {
 	var none dossier.Dossier
 	at := req.At
