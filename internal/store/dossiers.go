@@ -389,27 +389,32 @@ func insertReceived(ctx context.Context, tx *sql.Tx, agency unit.Unit, d *dossie
 	return insertEvent(ctx, tx, ev)
 }
 
-func insertDossier(ctx context.Context, tx *sql.Tx, d dossier.Dossier) error {
-	search := searchText(d)
-	_, err := tx.ExecContext(ctx, `INSERT INTO dossiers (id, code, unit_id, current_unit_id, version, state, step_index,
-		workflow, channel, regime, procedure_version_id, procedure_code, procedure_name, time_limit, applicant_kind,
-		applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, representative,
-		search_text, components, fee_total, payment, note, received_at, received_by, clock_start, due_at, due_rule,
-		extended_due_at, paused_at, missing, supplements, apologies, transfers, resolved_at, timeliness, returned_at,
-		return_channel, electronic_result, closing_reason, lookup_secret, idempotency_key, last_progress_at,
-		history_hash, created_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-		$23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44,
-		$45, $46, $47, $48, $49, $50)`,
-		d.ID, nullString(d.Code), d.UnitID, d.CurrentUnitID, d.Version, string(d.State), d.StepIndex,
+// dossierInsertColumns are the dossier columns in the order dossierRow lists their values
+// (one insert here, multi-row inserts in the bulk path).
+const dossierInsertColumns = `id, code, unit_id, current_unit_id, version, state, step_index,
+	workflow, channel, regime, procedure_version_id, procedure_code, procedure_name, time_limit, applicant_kind,
+	applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, representative,
+	search_text, components, fee_total, payment, note, received_at, received_by, clock_start, due_at, due_rule,
+	extended_due_at, paused_at, missing, supplements, apologies, transfers, resolved_at, timeliness, returned_at,
+	return_channel, electronic_result, closing_reason, lookup_secret, idempotency_key, last_progress_at,
+	history_hash, created_by, created_at, updated_at`
+
+// dossierRow is the values of a dossier row in dossierInsertColumns order.
+func dossierRow(d dossier.Dossier) []any {
+	return []any{d.ID, nullString(d.Code), d.UnitID, d.CurrentUnitID, d.Version, string(d.State), d.StepIndex,
 		jsonText(d.Workflow), string(d.Channel), string(d.Regime), d.ProcedureVersionID, d.ProcedureCode, d.ProcedureName,
 		d.Limit.String(), string(d.Applicant.Kind), d.Applicant.Name, d.Applicant.IDNumber, d.Applicant.Phone,
-		d.Applicant.Email, d.Applicant.Address, d.Applicant.Representative, search, jsonText(d.Components), d.FeeTotal,
+		d.Applicant.Email, d.Applicant.Address, d.Applicant.Representative, searchText(d), jsonText(d.Components), d.FeeTotal,
 		string(d.Payment), d.Note, nullTime(d.ReceivedAt), nullString(d.ReceivedBy), nullTime(d.ClockStart),
 		nullTime(d.Due), jsonObject(d.DueRule), nullTime(d.ExtendedDue), nullTime(d.PausedAt), jsonText(d.Missing),
 		d.Supplements, d.Apologies, d.Transfers, nullTime(d.ResolvedAt), d.Timeliness, nullTime(d.ReturnedAt),
 		string(d.ReturnChannel), d.Electronic, d.ClosingReason, d.LookupSecret, nullString(d.IdempotencyKey),
-		d.LastProgressAt.UTC(), d.HistoryHash, nullString(d.CreatedBy), d.CreatedAt.UTC(), d.UpdatedAt.UTC())
+		d.LastProgressAt.UTC(), d.HistoryHash, nullString(d.CreatedBy), d.CreatedAt.UTC(), d.UpdatedAt.UTC()}
+}
+
+func insertDossier(ctx context.Context, tx *sql.Tx, d dossier.Dossier) error {
+	row := dossierRow(d)
+	_, err := tx.ExecContext(ctx, `INSERT INTO dossiers (`+dossierInsertColumns+`) VALUES (`+placeholders(1, len(row))+`)`, row...)
 	if err != nil {
 		return fmt.Errorf("insert dossier: %w", err)
 	}

@@ -211,25 +211,35 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-func insertStep(ctx context.Context, tx *sql.Tx, s dossier.StepRecord) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO dossier_steps (id, dossier_id, seq, step_index, kind, role, unit_id,
-		assignee_id, from_user_id, started_at, due_at, finished_at, finished_by, outcome, timeliness, note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-		s.ID, s.DossierID, s.Seq, s.StepIndex, string(s.Kind), string(s.Role), s.UnitID, nullString(s.AssigneeID),
+// stepInsertColumns and stepRow give a control-slip row's columns and values.
+const stepInsertColumns = `id, dossier_id, seq, step_index, kind, role, unit_id, assignee_id, from_user_id, started_at,
+	due_at, finished_at, finished_by, outcome, timeliness, note`
+
+func stepRow(s dossier.StepRecord) []any {
+	return []any{s.ID, s.DossierID, s.Seq, s.StepIndex, string(s.Kind), string(s.Role), s.UnitID, nullString(s.AssigneeID),
 		nullString(s.FromUserID), s.StartedAt.UTC(), s.Due.UTC(), nullTime(s.FinishedAt), nullString(s.FinishedBy),
-		string(s.Outcome), s.Timeliness, s.Note)
-	if err != nil {
+		string(s.Outcome), s.Timeliness, s.Note}
+}
+
+func insertStep(ctx context.Context, tx *sql.Tx, s dossier.StepRecord) error {
+	row := stepRow(s)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_steps (`+stepInsertColumns+`) VALUES (`+placeholders(1, len(row))+`)`, row...); err != nil {
 		return fmt.Errorf("insert control slip row: %w", err)
 	}
 	return nil
 }
 
+// eventInsertColumns and eventRow give a history event's columns and values.
+const eventInsertColumns = `id, dossier_id, unit_id, seq, at, actor_id, action, from_state, to_state, detail, prev_hash, hash`
+
+func eventRow(e dossier.Event) []any {
+	return []any{e.ID, e.DossierID, e.UnitID, e.Seq, e.At.UTC(), nullString(e.ActorID), string(e.Action), string(e.From),
+		string(e.To), e.Detail, e.PrevHash, e.Hash}
+}
+
 func insertEvent(ctx context.Context, tx *sql.Tx, e dossier.Event) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO dossier_events (id, dossier_id, unit_id, seq, at, actor_id, action,
-		from_state, to_state, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		e.ID, e.DossierID, e.UnitID, e.Seq, e.At.UTC(), nullString(e.ActorID), string(e.Action), string(e.From),
-		string(e.To), e.Detail, e.PrevHash, e.Hash)
-	if err != nil {
+	row := eventRow(e)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_events (`+eventInsertColumns+`) VALUES (`+placeholders(1, len(row))+`)`, row...); err != nil {
 		return fmt.Errorf("insert history event: %w", err)
 	}
 	return nil

@@ -554,34 +554,21 @@ func writeBulk(ctx context.Context, tx *sql.Tx, out []sealed, q bulkSQL) error {
 	for _, s := range out {
 		d := s.d
 		versions[d.ProcedureVersionID] = true
-		search := searchText(d)
-		dossiers = append(dossiers, []any{d.ID, nullString(d.Code), d.UnitID, d.CurrentUnitID, d.Version, string(d.State), d.StepIndex,
-			jsonText(d.Workflow), string(d.Channel), string(d.Regime), d.ProcedureVersionID, d.ProcedureCode, d.ProcedureName,
-			d.Limit.String(), string(d.Applicant.Kind), d.Applicant.Name, d.Applicant.IDNumber, d.Applicant.Phone,
-			d.Applicant.Email, d.Applicant.Address, d.Applicant.Representative, search, jsonText(d.Components), d.FeeTotal,
-			string(d.Payment), d.Note, nullTime(d.ReceivedAt), nullString(d.ReceivedBy), nullTime(d.ClockStart),
-			nullTime(d.Due), jsonObject(d.DueRule), nullTime(d.ExtendedDue), nullTime(d.PausedAt), jsonText(d.Missing),
-			d.Supplements, d.Apologies, d.Transfers, nullTime(d.ResolvedAt), d.Timeliness, nullTime(d.ReturnedAt),
-			string(d.ReturnChannel), d.Electronic, d.ClosingReason, d.LookupSecret, nullString(d.IdempotencyKey),
-			d.LastProgressAt.UTC(), d.HistoryHash, nullString(d.CreatedBy), d.CreatedAt.UTC(), d.UpdatedAt.UTC()})
+		dossiers = append(dossiers, dossierRow(d))
 		for _, r := range s.slip {
-			steps = append(steps, []any{r.ID, r.DossierID, r.Seq, r.StepIndex, string(r.Kind), string(r.Role), r.UnitID,
-				nullString(r.AssigneeID), nullString(r.FromUserID), r.StartedAt.UTC(), r.Due.UTC(), nullTime(r.FinishedAt),
-				nullString(r.FinishedBy), string(r.Outcome), r.Timeliness, r.Note})
+			steps = append(steps, stepRow(r))
 		}
 		for _, e := range s.events {
-			events = append(events, []any{e.ID, e.DossierID, e.UnitID, e.Seq, e.At.UTC(), nullString(e.ActorID),
-				string(e.Action), string(e.From), string(e.To), e.Detail, e.PrevHash, e.Hash})
+			events = append(events, eventRow(e))
 		}
 	}
 	for _, t := range []struct {
 		table, columns string
 		rows           [][]any
 	}{
-		{"dossiers", bulkDossierColumns, dossiers},
-		{"dossier_steps", `id, dossier_id, seq, step_index, kind, role, unit_id, assignee_id, from_user_id, started_at,
-			due_at, finished_at, finished_by, outcome, timeliness, note`, steps},
-		{"dossier_events", `id, dossier_id, unit_id, seq, at, actor_id, action, from_state, to_state, detail, prev_hash, hash`, events},
+		{"dossiers", dossierInsertColumns, dossiers},
+		{"dossier_steps", stepInsertColumns, steps},
+		{"dossier_events", eventInsertColumns, events},
 	} {
 		if err := q.insert(ctx, tx, t.table, t.columns, t.rows); err != nil {
 			return err
@@ -607,15 +594,6 @@ func writeBulk(ctx context.Context, tx *sql.Tx, out []sealed, q bulkSQL) error {
 	}
 	return nil
 }
-
-// bulkDossierColumns are the dossier columns in the order insertDossier writes them.
-const bulkDossierColumns = `id, code, unit_id, current_unit_id, version, state, step_index,
-	workflow, channel, regime, procedure_version_id, procedure_code, procedure_name, time_limit, applicant_kind,
-	applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, representative,
-	search_text, components, fee_total, payment, note, received_at, received_by, clock_start, due_at, due_rule,
-	extended_due_at, paused_at, missing, supplements, apologies, transfers, resolved_at, timeliness, returned_at,
-	return_channel, electronic_result, closing_reason, lookup_secret, idempotency_key, last_progress_at,
-	history_hash, created_by, created_at, updated_at`
 
 // insert writes rows into table with multi-row INSERTs of at most q.maxParams
 // parameters each (at least one row).

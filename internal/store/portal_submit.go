@@ -74,8 +74,12 @@ func (db *DB) SubmitOnline(ctx context.Context, req IntakeRequest, files []porta
 		ProcedureCode: v.Code, ProcedureName: v.Name, Limit: v.Limit, Applicant: req.Applicant, Components: comps,
 		FeeTotal: fee, Payment: req.Payment, Note: req.Note, LookupSecret: secret, IdempotencyKey: req.IdempotencyKey,
 		LastProgressAt: at, CreatedAt: at, UpdatedAt: at}
+	detail := dossier.Detail{"procedure": d.ProcedureCode}
+	if len(files) > 0 {
+		detail["files"] = len(files)
+	}
 	ev := dossier.Event{ID: NewID(), DossierID: d.ID, UnitID: d.UnitID, At: at, Action: dossier.ActSubmit,
-		To: dossier.Submitted, Detail: dossier.Detail{"procedure": d.ProcedureCode, "files": len(files)}.Encode()}
+		To: dossier.Submitted, Detail: detail.Encode()}
 	ev.Seal(dossier.Event{})
 	d.HistoryHash = ev.Hash
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
