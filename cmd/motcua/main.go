@@ -43,6 +43,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "chạy máy chủ web / run the web server", runServe},
+		{"worker", "chỉ chạy các tác vụ nền (nhắc việc, thư điện tử) / run the background jobs alone", runWorker},
 		{"migrate", "cập nhật cấu trúc CSDL (status, up, down) / database migrations", runMigrate},
 		{"demo", "nạp dữ liệu minh họa / load demonstration data", runDemo},
 		{"import", "nhập danh mục đơn vị hành chính / import reference data", runImport},
@@ -51,6 +52,8 @@ func commands() []command {
 		{"workdays", "tính ngày làm việc / working-day arithmetic", runWorkdays},
 		{"audit", "kiểm tra toàn vẹn lịch sử hồ sơ (verify) / verify the dossier history", runAudit},
 		{"report", "số liệu, kiểm tra và dựng lại tổng hợp (stats, verify, rebuild) / statistics and rollups", runReport},
+		{"backup", "sao lưu CSDL, kiểm tra bản sao lưu (check) / back up the database, check a backup", runBackup},
+		{"restore", "khôi phục CSDL từ bản sao lưu / restore the database from a backup", runRestore},
 		{"bench", "đo hiệu năng so với giới hạn của máy (intake) / benchmarks against the machine's ceilings", runBench},
 		{"version", "in phiên bản / print the version", runVersion},
 	}
