@@ -60,21 +60,15 @@ func LevelInfo(l Level) (ScaleLevel, bool) {
 }
 
 // Offered lists the levels the public form shows, best first.
-func Offered() []Level {
-	var out []Level
-	for _, s := range Scale {
-		if s.Offered {
-			out = append(out, s.Level)
-		}
-	}
-	return out
-}
+func Offered() []Level { return levelsWhere(func(s ScaleLevel) bool { return s.Offered }) }
 
 // LowLevels lists the levels that make a rating low.
-func LowLevels() []Level {
+func LowLevels() []Level { return levelsWhere(func(s ScaleLevel) bool { return s.Low }) }
+
+func levelsWhere(keep func(ScaleLevel) bool) []Level {
 	var out []Level
 	for _, s := range Scale {
-		if s.Low {
+		if keep(s) {
 			out = append(out, s.Level)
 		}
 	}

@@ -224,6 +224,18 @@ func (s *Server) lookupView(ctx context.Context, d dossier.Dossier, verified boo
 	return v, nil
 }
 
+// renderForm shows a portal page again with what err says: its message and field errors,
+// at the status of its kind; an error that is not the application's is a 500.
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, name string, p *page, err error) {
+	e, ok := failure.As(err)
+	if !ok {
+		s.serverError(w, r, err)
+		return
+	}
+	s.formErrors(p, err)
+	s.render(w, r, statusOf(e.Kind), name, p)
+}
+
 func (s *Server) lookupPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := s.portalPage(r, "portal.lookup_title", "lookup")
@@ -237,13 +249,7 @@ func (s *Server) lookupPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.lookup(r, ref, factor)
 	if err != nil {
-		e, ok := failure.As(err)
-		if !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		p.ErrorMsg = s.i18n.T(p.Lang, e.Key, e.Args...)
-		s.render(w, r, statusOf(e.Kind), "portal_lookup", p)
+		s.renderForm(w, r, "portal_lookup", p, err)
 		return
 	}
 	data["Result"] = s.describeLookup(p.Lang, v)

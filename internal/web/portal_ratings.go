@@ -13,52 +13,40 @@ import (
 // Ratings: the applicant rates a returned dossier once, from the look-up opened with the
 // second factor (the rating form asks for it again, under the same throttle).
 
-// ratingPage prepares the rating form's page for a reference and factor.
+// ratingPage prepares the rating form's page for a reference and factor: the dossier
+// must be found with the right factor, returned and not yet rated.
 func (s *Server) ratingPage(r *http.Request, ref, factor string) (*page, lookupView, error) {
 	p := s.portalPage(r, "portal.rating_title", "lookup")
 	p.Form = map[string]string{"ma": ref, "k": factor}
 	p.Data = map[string]any{"Levels": portal.Offered(), "Criteria": portal.Criteria}
 	v, err := s.lookup(r, ref, factor)
-	if err == nil && !v.Verified {
+	switch {
+	case err != nil:
+	case !v.Verified:
 		err = errLookup
+	case v.Rated:
+		err = failure.New(failure.Conflict, "", "portal.rating_exists")
+	case !v.CanRate:
+		err = failure.New(failure.Conflict, "", "portal.rating_not_returned")
+	default:
+		p.Data.(map[string]any)["Result"] = v
 	}
 	return p, v, err
 }
 
-// ratingClosed says why a verified dossier cannot be rated (nil when it can).
-func ratingClosed(v lookupView) error {
-	switch {
-	case v.Rated:
-		return failure.New(failure.Conflict, "", "portal.rating_exists")
-	case !v.CanRate:
-		return failure.New(failure.Conflict, "", "portal.rating_not_returned")
-	}
-	return nil
-}
-
-// renderRatingError shows a refusal on the rating page with its status.
+// renderRatingError shows why the dossier cannot be rated, without the form.
 func (s *Server) renderRatingError(w http.ResponseWriter, r *http.Request, p *page, err error) {
-	e, ok := failure.As(err)
-	if !ok {
-		s.serverError(w, r, err)
-		return
-	}
-	p.ErrorMsg = s.i18n.T(p.Lang, e.Key, e.Args...)
 	p.Data.(map[string]any)["Closed"] = true
-	s.render(w, r, statusOf(e.Kind), "portal_rating", p)
+	s.renderForm(w, r, "portal_rating", p, err)
 }
 
 func (s *Server) ratingForm(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	p, v, err := s.ratingPage(r, q.Get("ma"), q.Get("k"))
-	if err == nil {
-		err = ratingClosed(v)
-	}
+	p, _, err := s.ratingPage(r, q.Get("ma"), q.Get("k"))
 	if err != nil {
 		s.renderRatingError(w, r, p, err)
 		return
 	}
-	p.Data.(map[string]any)["Result"] = v
 	s.render(w, r, http.StatusOK, "portal_rating", p)
 }
 
@@ -68,15 +56,10 @@ func (s *Server) rate(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	p, v, err := s.ratingPage(r, f.Get("ma"), f.Get("k"))
-	if err == nil {
-		err = ratingClosed(v)
-	}
 	if err != nil {
 		s.renderRatingError(w, r, p, err)
 		return
 	}
-	data := p.Data.(map[string]any)
-	data["Result"] = v
 	rating := portal.Rating{DossierID: v.dossierID, Level: portal.Level(f.Get("level")), Comment: f.Get("comment"),
 		Criteria: map[string]portal.Level{}}
 	for _, c := range portal.Criteria {
@@ -85,20 +68,14 @@ func (s *Server) rate(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Form["level"], p.Form["comment"] = f.Get("level"), f.Get("comment")
 	if err := s.db.RateDossier(r.Context(), &rating); err != nil {
-		e, ok := failure.As(err)
-		if !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		if e.Kind == failure.Conflict {
+		if failure.Is(err, failure.Conflict) {
 			s.renderRatingError(w, r, p, err)
 			return
 		}
-		s.formErrors(p, err)
-		s.render(w, r, statusOf(e.Kind), "portal_rating", p)
+		s.renderForm(w, r, "portal_rating", p, err)
 		return
 	}
-	data["Thanks"] = true
+	p.Data.(map[string]any)["Thanks"] = true
 	s.render(w, r, http.StatusOK, "portal_rating", p)
 }
 

@@ -114,13 +114,7 @@ func (s *Server) publicStats(w http.ResponseWriter, r *http.Request) {
 	p.Data = data
 	v, err := s.statsFor(r)
 	if err != nil {
-		e, ok := failure.As(err)
-		if !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		s.formErrors(p, err)
-		s.render(w, r, statusOf(e.Kind), "portal_stats", p)
+		s.renderForm(w, r, "portal_stats", p, err)
 		return
 	}
 	if p.Form["period"] == "" {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -95,19 +96,25 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "portal_submit", p)
 		return
 	}
-	v, ok, err := s.procedureInForce(ctx, p.Lang, u.ID, code)
+	v, err := s.submittable(ctx, p.Lang, u.ID, code)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if !ok || !v.Submittable {
-		s.renderError(w, r, failure.New(failure.NotFound, "", "portal.submit_unavailable"), http.StatusNotFound)
+		s.handleErr(w, r, err)
 		return
 	}
 	p.Form = map[string]string{"unit_id": u.ID, "procedure": v.Code, "idempotency_key": newSubmissionKey(),
 		"applicant_kind": string(dossier.Person)}
 	data["Step"], data["P"], data["Components"] = 3, v, componentFields(v.Version)
 	s.render(w, r, http.StatusOK, "portal_submit", p)
+}
+
+// submittable finds a procedure the agency applies today and takes online; anything else
+// is not found.
+func (s *Server) submittable(ctx context.Context, lang, unitID, code string) (inForce, error) {
+	v, ok, err := s.procedureInForce(ctx, lang, unitID, code)
+	if err == nil && (!ok || !v.Submittable) {
+		err = failure.New(failure.NotFound, "", "portal.submit_unavailable")
+	}
+	return v, err
 }
 
 func (s *Server) limitsText(lang string) string {
@@ -207,13 +214,9 @@ func (s *Server) submitOnline(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.portalPage(r, "portal.submit_title", "submit")
-	v, ok, err := s.procedureInForce(ctx, p.Lang, u.ID, fields.Get("procedure"))
+	v, err := s.submittable(ctx, p.Lang, u.ID, fields.Get("procedure"))
 	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if !ok || !v.Submittable {
-		s.renderError(w, r, failure.New(failure.NotFound, "", "portal.submit_unavailable"), http.StatusNotFound)
+		s.handleErr(w, r, err)
 		return
 	}
 	p.Form = map[string]string{}
@@ -227,15 +230,7 @@ func (s *Server) submitOnline(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Form["idempotency_key"] = key
 	p.Data = map[string]any{"Step": 3, "Unit": u, "P": v, "Components": componentFields(v.Version), "Limits": s.limitsText(p.Lang)}
-	fail := func(err error) {
-		e, ok := failure.As(err)
-		if !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		s.formErrors(p, err)
-		s.render(w, r, statusOf(e.Kind), "portal_submit", p)
-	}
+	fail := func(err error) { s.renderForm(w, r, "portal_submit", p, err) }
 
 	batch := portal.Batch{Limits: lim}
 	var errs failure.List
