@@ -1,0 +1,175 @@
+package e2e
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/unit"
+	"github.com/motcua/motcua/internal/web"
+)
+
+// startDemo runs the real handler stack on a loopback port over a fresh SQLite database
+// with the demo loaded (without the 2022 dossiers, which these walks do not need).
+func startDemo(t *testing.T) (*store.DB, string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "e2e.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Load(ctx, db, demo.Options{SkipDossiers: true}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Version: "e2e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return db, srv.URL
+}
+
+var codePattern = regexp.MustCompile(`000\.00\.41\.H29-\d{6}-\d{4}`)
+
+// signIn opens the sign-in page and signs in as a demo official.
+func signIn(b *browser, email string) {
+	b.t.Helper()
+	b.open("/login")
+	b.expect("sign-in page", "Đăng nhập")
+	b.fill(map[string]string{`input[name=email]`: email, `input[name=password]`: demo.Password})
+	b.submit(`form button[type=submit]`)
+	b.expect("home page of "+email, "Đăng xuất")
+}
+
+// act submits one of the dossier page's action forms.
+func act(b *browser, id, action string) {
+	b.t.Helper()
+	b.open("/dossiers/" + id)
+	b.submit(`form[action$="/actions/` + action + `"] button[type=submit]:not([hidden]):not([name=add])`)
+}
+
+// TestDayOfACommune walks a dossier of Xã Thanh Ba from the desk to the citizen's rating,
+// in Vietnamese, through real Chromium.
+func TestDayOfACommune(t *testing.T) {
+	db, base := startDemo(t)
+	ctx := context.Background()
+	centre, err := db.UnitByCode(ctx, "08152.TTPVHCC", unit.DateOf(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	browsers := newChromium(t, base)
+
+	// The desk officer receives a birth registration.
+	desk := browsers.tab("desk")
+	signIn(desk, "tiepnhan.thanhba@demo.motcua.vn")
+	desk.open("/dossiers/new?unit_id=" + centre.ID + "&procedure=1.001193")
+	desk.expect("intake form", "Tiếp nhận hồ sơ", "Đăng ký khai sinh", "Thành phần hồ sơ")
+	desk.widths("intake form")
+	desk.fill(map[string]string{
+		`input[name=applicant_name]`: "Nguyễn Thị Hương", `input[name=applicant_id]`: "025190012345",
+		`input[name=applicant_phone]`: "0912 345 678", `input[name=applicant_address]`: "Khu 3, xã Thanh Ba, tỉnh Phú Thọ",
+	})
+	desk.run("tick the papers", evaluate(`document.querySelectorAll('input[name=received]').forEach(c => c.checked = true)`))
+	desk.submit(`button[name=receive]`)
+	desk.expect("the received dossier", "Đã tiếp nhận", "Nguyễn Thị Hương", "Đăng ký khai sinh")
+	code := codePattern.FindString(desk.text())
+	if code == "" {
+		t.Fatalf("no dossier code on the page:\n%s", clip(desk.text()))
+	}
+	d, err := db.DossierByCode(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk.widths("dossier page")
+	if status, ctype, head := desk.fetch("/dossiers/" + d.ID + "/print/receipt"); status != 200 || !strings.HasPrefix(ctype, "application/pdf") || head != "%PDF-" {
+		t.Fatalf("receipt: %d %s %q", status, ctype, head)
+	}
+	checkLinks(t, desk)
+
+	// An expired procedure is not offered, and a form sent for it anyway (its hidden code
+	// changed) is refused with the catalog's message; nothing is received.
+	desk.open("/dossiers/new?unit_id=" + centre.ID + "&procedure=1.000001.MH")
+	desk.expect("expired procedure not offered", "1.000001.MH không có trong danh sách")
+	desk.open("/dossiers/new?unit_id=" + centre.ID + "&procedure=1.001193")
+	desk.fill(map[string]string{`input[name=applicant_name]`: "Trần Văn Ơn", `input[name=applicant_id]`: "025088001234",
+		`input[name=applicant_address]`: "Thanh Ba", `input[name=procedure]`: "1.000001.MH"})
+	desk.run("tick the papers", evaluate(`document.querySelectorAll('input[name=received]').forEach(c => c.checked = true)`))
+	desk.submit(`button[name=receive]`)
+	desk.expect("expired procedure refused", "1.000001.MH đã hết hiệu lực", "không thể tiếp nhận hồ sơ")
+	if n, _ := db.CountDossiers(ctx, store.DossierFilter{}); n != 1 {
+		t.Fatalf("%d dossiers after the refused intake", n)
+	}
+
+	// The handler finds it in "my work" and asks for a supplement.
+	handler := browsers.tab("handler")
+	signIn(handler, "xuly.thanhba@demo.motcua.vn")
+	act(desk, d.ID, "forward")
+	handler.open("/dossiers")
+	handler.expect("my work", "Việc của tôi", code)
+	handler.widths("my work")
+	handler.open("/dossiers/" + d.ID)
+	handler.run("open the supplement request", chromedp_click(`details:has(form[action$="/actions/request"]) > summary`))
+	handler.fill(map[string]string{`form[action$="/actions/request"] input[name=item_name]`: "Giấy chứng sinh",
+		`form[action$="/actions/request"] input[name=item_reason]`: "Bản chụp mờ, không đọc được"})
+	handler.submit(`form[action$="/actions/request"] button[name=save]`)
+	handler.expect("supplement requested", "Chờ bổ sung")
+
+	// The citizen looks the dossier up with its code and sees what is missing.
+	citizen := browsers.tab("citizen")
+	citizen.open("/tra-cuu?ma=" + code)
+	citizen.expect("look-up", "Chờ bổ sung", "Giấy chứng sinh")
+	citizen.widths("look-up")
+	if strings.Contains(citizen.text(), "Nguyễn Thị Hương") {
+		t.Fatal("the look-up without the second factor shows the applicant's name")
+	}
+
+	// The desk records the supplement; the handler forwards, the leader approves, the
+	// desk returns the result.
+	act(desk, d.ID, "supply")
+	desk.expect("supplement received", "Đang giải quyết")
+	act(handler, d.ID, "forward")
+	leader := browsers.tab("leader")
+	signIn(leader, "lanhdao.thanhba@demo.motcua.vn")
+	act(leader, d.ID, "forward")
+	act(desk, d.ID, "return")
+	desk.expect("result returned", "Đã trả kết quả")
+
+	// The citizen rates it on the portal, once.
+	d, _ = db.DossierByCode(ctx, code)
+	citizen.open("/tra-cuu?ma=" + code + "&k=" + d.LookupSecret)
+	citizen.expect("look-up with the receipt's factor", "Nguyễn Thị Hương", "Đã trả kết quả")
+	citizen.open("/tra-cuu/danh-gia?ma=" + code + "&k=" + d.LookupSecret)
+	citizen.run("choose a level", chromedp_click(`input[name=level]`))
+	citizen.fill(map[string]string{`textarea[name=comment]`: "Cán bộ hướng dẫn tận tình."})
+	citizen.submit(`form[action="/tra-cuu/danh-gia"] button[type=submit]`)
+	citizen.expect("rating saved", "Cảm ơn")
+}
+
+// checkLinks fetches every same-site link of the page and fails on a broken one.
+func checkLinks(t *testing.T, b *browser) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, href := range b.links() {
+		if seen[href] || strings.Contains(href, "/logout") || strings.Contains(href, "/lang/") {
+			continue
+		}
+		seen[href] = true
+		path := strings.TrimPrefix(href, b.base)
+		if status, _, _ := b.fetch(path); status >= 400 {
+			t.Errorf("broken link %s: %d", path, status)
+		}
+	}
+}
