@@ -250,5 +250,7 @@ func (b *browser) links() []string {
 // evaluate runs a script for its effect.
 func evaluate(js string) chromedp.Action[chromedp.Void] { return chromedp.Evaluate[chromedp.Void](js) }
 
-// chromedp_click clicks the first element matching a CSS selector.
-func chromedp_click(sel string) chromedp.Action[chromedp.Void] { return chromedp.Click(chromedp.CSS(sel)) }
+// clickOn clicks the first element matching a CSS selector.
+func clickOn(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.CSS(sel))
+}

@@ -121,7 +121,7 @@ func TestDayOfACommune(t *testing.T) {
 	handler.expect("my work", "Việc của tôi", code)
 	handler.widths("my work")
 	handler.open("/dossiers/" + d.ID)
-	handler.run("open the supplement request", chromedp_click(`details:has(form[action$="/actions/request"]) > summary`))
+	handler.run("open the supplement request", clickOn(`details:has(form[action$="/actions/request"]) > summary`))
 	handler.fill(map[string]string{`form[action$="/actions/request"] input[name=item_name]`: "Giấy chứng sinh",
 		`form[action$="/actions/request"] input[name=item_reason]`: "Bản chụp mờ, không đọc được"})
 	handler.submit(`form[action$="/actions/request"] button[name=save]`)
@@ -152,7 +152,7 @@ func TestDayOfACommune(t *testing.T) {
 	citizen.open("/tra-cuu?ma=" + code + "&k=" + d.LookupSecret)
 	citizen.expect("look-up with the receipt's factor", "Nguyễn Thị Hương", "Đã trả kết quả")
 	citizen.open("/tra-cuu/danh-gia?ma=" + code + "&k=" + d.LookupSecret)
-	citizen.run("choose a level", chromedp_click(`input[name=level]`))
+	citizen.run("choose a level", clickOn(`input[name=level]`))
 	citizen.fill(map[string]string{`textarea[name=comment]`: "Cán bộ hướng dẫn tận tình."})
 	citizen.submit(`form[action="/tra-cuu/danh-gia"] button[type=submit]`)
 	citizen.expect("rating saved", "Cảm ơn")
