@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/jobs"
+	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
 )
 
@@ -23,6 +25,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	secure := fs.String("secure-cookies", envOr("MOTCUA_SECURE_COOKIES", "auto"),
 		"cookie chỉ qua HTTPS: auto (bật khi không nghe trên loopback), true, false / Secure cookies (env MOTCUA_SECURE_COOKIES)")
 	logFormat := fs.String("log-format", envOr("MOTCUA_LOG_FORMAT", "text"), "định dạng log / log format: text or json (env MOTCUA_LOG_FORMAT)")
+	withJobs := fs.Bool("jobs", envOr("MOTCUA_JOBS", "true") == "true",
+		"chạy các tác vụ nền trong máy chủ này / run the background jobs in this server (env MOTCUA_JOBS; false when motcua worker runs them)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,10 +59,31 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	return serve(ctx, ln, h, logger, func() {
-		go web.CleanupSessions(ctx, db, logger, 30*time.Minute)
+	jobsDone := make(chan struct{})
+	err = serve(ctx, ln, h, logger, func() {
+		if *withJobs {
+			go runJobs(ctx, db, logger, jobsDone)
+		} else {
+			close(jobsDone)
+		}
 		fmt.Fprintf(stdout, "motcua đang chạy tại / is running at http://%s\n", ln.Addr())
 	})
+	if err == nil {
+		<-jobsDone // the runs in progress end with ctx
+	}
+	return err
+}
+
+// runJobs runs the background jobs inside the web server until ctx ends.
+func runJobs(ctx context.Context, db *store.DB, logger *slog.Logger, done chan<- struct{}) {
+	defer close(done)
+	runner, err := newRunner(db, logger, jobs.Options{})
+	if err == nil {
+		err = runner.Run(ctx)
+	}
+	if err != nil {
+		logger.Error("background jobs stopped", "err", err)
+	}
 }
 
 // serve runs the HTTP server on ln until ctx ends, then shuts down gracefully.

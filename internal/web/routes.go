@@ -62,6 +62,7 @@ func (s *Server) handler() http.Handler {
 	route(app, "POST /admin/users/{id}/roles", s.signedIn(s.addRole))
 	route(app, "POST /admin/users/{id}/roles/{assignment}/delete", s.signedIn(s.removeRole))
 	s.tokenRoutes(app)
+	s.notifyRoutes(app)
 
 	// JSON API.
 	route(app, "GET /api/v1/me", s.apiSignedIn(s.apiMe))

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/motcua/motcua/internal/store"
+)
+
+func TestWorkerOnce(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "w.db")
+	out, err := runCmd(t, "worker", "--db", dsn, "--once")
+	if err != nil || !strings.Contains(out, "ran 0 jobs") {
+		t.Fatalf("worker --once: %v\n%s", err, out)
+	}
+	db, err := store.Open(context.Background(), dsn, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	states, err := db.Jobs(context.Background())
+	if err != nil || len(states) < 2 {
+		t.Fatalf("registered jobs: %+v %v", states, err)
+	}
+	for _, s := range states {
+		if s.Schedule == "" || s.NextRunAt.IsZero() {
+			t.Fatalf("job %+v", s)
+		}
+	}
+}
