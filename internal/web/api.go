@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -102,7 +104,12 @@ func (s *Server) apiUnit(w http.ResponseWriter, r *http.Request) {
 // readJSON decodes a JSON request body into v, refusing unknown fields and trailing data;
 // on a body it cannot read it answers 400 and returns false.
 func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil || !cleanJSON(body) {
+		s.renderError(w, r, failure.New(failure.Invalid, "", "api.json_invalid"), http.StatusBadRequest)
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil || dec.More() {
 		s.renderError(w, r, failure.New(failure.Invalid, "", "api.json_invalid"), http.StatusBadRequest)
