@@ -24,6 +24,10 @@ const (
 	ViewReports    Action = "report.view"     // statistics and dashboards
 	ViewQMS        Action = "qms.view"        // read ISO documents and records
 	ManageQMS      Action = "qms.manage"      // edit ISO documents and records
+	// ApproveQMS approves controlled documents (never one's own), verifies the
+	// effectiveness of corrective actions (never one's own) and closes nonconformities:
+	// the leader's part, which the QMS secretary may also take.
+	ApproveQMS Action = "qms.approve"
 
 	// Procedures (issue 4). The catalog itself is shared: managing it needs the action at
 	// a root unit (province or city), which the web layer checks.
@@ -39,8 +43,8 @@ var permissions = map[user.Role][]Action{
 	user.Admin:    {ViewUnit, ManageUnits, ManageUsers, ViewReports, ViewQMS, ManageCatalog, PublishProcedures, ReviewProcedures, ManageWorkflows},
 	user.Receiver: {ViewUnit, ViewDossiers, ReceiveDossier},
 	user.Handler:  {ViewUnit, ViewDossiers, HandleDossier},
-	user.Approver: {ViewUnit, ViewDossiers, ApproveDossier, ViewReports, ViewQMS},
-	user.QMS:      {ViewUnit, ViewDossiers, ViewReports, ViewQMS, ManageQMS, ReviewProcedures, ManageWorkflows},
+	user.Approver: {ViewUnit, ViewDossiers, ApproveDossier, ViewReports, ViewQMS, ApproveQMS},
+	user.QMS:      {ViewUnit, ViewDossiers, ViewReports, ViewQMS, ManageQMS, ApproveQMS, ReviewProcedures, ManageWorkflows},
 	user.Overseer: {ViewUnit, ViewDossiers, ViewReports, ViewQMS},
 }
 

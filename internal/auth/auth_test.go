@@ -47,6 +47,16 @@ func TestCan(t *testing.T) {
 		{"qms cannot publish", as(user.QMS, comA), PublishProcedures, comA, false},
 		{"receiver cannot edit workflows", as(user.Receiver, comA), ManageWorkflows, comA, false},
 		{"overseer cannot publish", as(user.Overseer, prov), PublishProcedures, comB, false},
+		{"approver reads ISO", as(user.Approver, comA), ViewQMS, deskA, true},
+		{"approver approves ISO documents", as(user.Approver, comA), ApproveQMS, comA, true},
+		{"approver does not edit ISO", as(user.Approver, comA), ManageQMS, comA, false},
+		{"qms approves ISO", as(user.QMS, comA), ApproveQMS, comA, true},
+		{"qms other commune", as(user.QMS, comA), ManageQMS, comB, false},
+		{"qms approves not in other commune", as(user.QMS, comA), ApproveQMS, comB, false},
+		{"receiver no ISO", as(user.Receiver, comA), ViewQMS, comA, false},
+		{"admin reads ISO only", as(user.Admin, comA), ManageQMS, comA, false},
+		{"overseer reads ISO below", as(user.Overseer, prov), ViewQMS, comB, true},
+		{"overseer cannot approve ISO", as(user.Overseer, prov), ApproveQMS, comB, false},
 	}
 	for _, tt := range tests {
 		if got := tt.actor.Can(tt.action, tt.path); got != tt.want {
