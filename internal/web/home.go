@@ -51,6 +51,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		"Work":           work,
 		"WorkOverdue":    late,
 		"ViewsDossiers":  c.actor.CanAnywhere(auth.ViewDossiers),
+		"Monitor":        s.monitorHome(r),
 	}
 	s.render(w, r, http.StatusOK, "home", p)
 }

@@ -8,4 +8,5 @@ import "net/http"
 func (s *Server) notifyRoutes(app *http.ServeMux) {
 	route(app, "GET /admin/jobs", s.signedIn(s.listJobs))
 	route(app, "POST /admin/jobs/{name}/run", s.signedIn(s.runJobNow))
+	route(app, "GET /monitor", s.signedIn(s.monitorPage))
 }
