@@ -1,0 +1,226 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/report"
+)
+
+// StatsByUnit computes the figures of every receiving agency under q.Under (every agency
+// when empty) that has rollups, keyed by the agency's unit ID: the same sums as Stats,
+// grouped by agency, in a fixed number of queries however many agencies there are. A
+// report's breakdown adds up the agencies of each child unit; agencies without rollups
+// are absent (their figures are all zero).
+//
+// The agencies are selected first and the rollups read through their primary key
+// (unit_id, day), so SQLite seeks each agency's days instead of scanning the table.
+func (db *DB) StatsByUnit(ctx context.Context, q StatsQuery) (map[string]report.Stats, error) {
+	from, to, end, err := db.statsDays(q)
+	if err != nil {
+		return nil, err
+	}
+	var sums [3]map[string]report.Sums
+	for i, r := range [][2]string{{from, to}, {"", dayBefore(from)}, {"", end}} {
+		if sums[i], err = db.sumRangeByUnit(ctx, q.Under, r[0], r[1]); err != nil {
+			return nil, err
+		}
+	}
+	out := map[string]report.Stats{}
+	for _, m := range sums {
+		for id := range m {
+			if _, done := out[id]; !done {
+				out[id] = report.StatsFrom(from, to, sums[0][id], sums[1][id], sums[2][id])
+			}
+		}
+	}
+	return out, nil
+}
+
+// rollupSegment is a part of a range of days read from one rollup table: whole months
+// from rollup_monthly, edge days from rollup_daily.
+type rollupSegment struct {
+	table, col, lo, hi string
+}
+
+// rollupSegments splits the days from..to (from empty: since the beginning) into whole
+// months, read from the monthly rollup, and the days before the first and after the last
+// whole month, read from the daily one: the split sumRange makes.
+func rollupSegments(from, to string) []rollupSegment {
+	if from != "" && to < from {
+		return nil
+	}
+	firstFull := "0000-00"
+	if from != "" {
+		firstFull = from[:7]
+		if !strings.HasSuffix(from, "-01") {
+			firstFull = nextMonth(from[:7])
+		}
+	}
+	lastFull := to[:7]
+	if !isLastDayOfMonth(to) {
+		lastFull = prevMonth(to[:7])
+	}
+	if firstFull > lastFull {
+		lo := from
+		if lo == "" {
+			lo = "0000-00-00"
+		}
+		return []rollupSegment{{"rollup_daily", "day", lo, to}}
+	}
+	segs := []rollupSegment{{"rollup_monthly", "month", firstFull, lastFull}}
+	if from != "" && from[:7] < firstFull {
+		segs = append(segs, rollupSegment{"rollup_daily", "day", from, from[:7] + "-31"})
+	}
+	if to[:7] > lastFull {
+		segs = append(segs, rollupSegment{"rollup_daily", "day", to[:7] + "-01", to})
+	}
+	return segs
+}
+
+// sumRangeByUnit sums the counters of each agency under the paths over the days from..to.
+func (db *DB) sumRangeByUnit(ctx context.Context, under []string, from, to string) (map[string]report.Sums, error) {
+	out := map[string]report.Sums{}
+	for _, seg := range rollupSegments(from, to) {
+		if err := db.sumTableByUnit(ctx, seg, under, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// sumTableByUnit adds one segment's sums per agency into out.
+func (db *DB) sumTableByUnit(ctx context.Context, seg rollupSegment, under []string, out map[string]report.Sums) error {
+	var c conds
+	agenciesUnder(&c, under)
+	c.add(fmt.Sprintf("r.%s >= %s", seg.col, c.arg(seg.lo)))
+	c.add(fmt.Sprintf("r.%s <= %s", seg.col, c.arg(seg.hi)))
+	query := `SELECT r.unit_id, ` + sumColumns() + ` FROM ` + seg.table + ` r WHERE ` +
+		strings.Join(c.where, " AND ") + ` GROUP BY r.unit_id`
+	err := db.groupedSums(ctx, query, c.args, func(id string, s report.Sums) {
+		total := out[id]
+		total.Add(s)
+		out[id] = total
+	})
+	if err != nil {
+		return fmt.Errorf("sum %s by unit: %w", seg.table, err)
+	}
+	return nil
+}
+
+// agenciesUnder keeps the rollup rows r of the units under the paths (all when empty):
+// the units are selected first, so the rollups are read through their primary key.
+func agenciesUnder(c *conds, under []string) {
+	if len(under) > 0 {
+		c.add("r.unit_id IN (SELECT u.id FROM units u WHERE " + c.anyUnder("u.path", under) + ")")
+	}
+}
+
+// sumColumns is the select list summing every rollup counter of the rows r.
+func sumColumns() string {
+	sums := make([]string, len(report.Columns))
+	for i, name := range report.Columns {
+		sums[i] = "COALESCE(SUM(r." + name + "), 0)"
+	}
+	return strings.Join(sums, ", ")
+}
+
+// groupedSums runs a query whose rows are a key and the counters' sums, and hands each
+// row to add.
+func (db *DB) groupedSums(ctx context.Context, query string, args []any, add func(key string, s report.Sums)) error {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			key string
+			s   report.Sums
+		)
+		ptrs := []any{&key}
+		for i := range s {
+			ptrs = append(ptrs, &s[i])
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		add(key, s)
+	}
+	return rows.Err()
+}
+
+// StatsByMonth computes the figures of the units under the paths (everything when empty)
+// for each month of a year, as Stats would for that month alone, from one grouped pass
+// over the monthly rollup: running sums give each month's carried-over and in-progress
+// figures. The month holding today counts in progress at today (read from the daily
+// rollup); months after today are left zero and reported as not started (false).
+func (db *DB) StatsByMonth(ctx context.Context, under []string, year int, today time.Time) ([12]report.Stats, [12]bool, error) {
+	var (
+		out     [12]report.Stats
+		started [12]bool
+	)
+	if today.IsZero() {
+		today = db.Now()
+	}
+	todayDay := report.Day(today)
+	last := fmt.Sprintf("%04d-12", year)
+	var c conds
+	agenciesUnder(&c, under)
+	c.add("r.month <= " + c.arg(last))
+	var before report.Sums // every month before the one being read
+	months := map[int]report.Sums{}
+	query := `SELECT r.month, ` + sumColumns() + ` FROM rollup_monthly r WHERE ` + strings.Join(c.where, " AND ") +
+		` GROUP BY r.month`
+	err := db.groupedSums(ctx, query, c.args, func(month string, s report.Sums) {
+		if m, ok := monthOf(month, year); ok {
+			months[m] = s
+		} else {
+			before.Add(s)
+		}
+	})
+	if err != nil {
+		return out, started, fmt.Errorf("sum months: %w", err)
+	}
+	for m := 1; m <= 12; m++ {
+		first := fmt.Sprintf("%04d-%02d-01", year, m)
+		if first > todayDay {
+			break
+		}
+		end := endOfMonth(first)
+		in := months[m]
+		upToEnd := before
+		if end <= todayDay {
+			upToEnd.Add(in)
+		} else { // the month in progress: its days up to today
+			s, err := db.sumRangeByUnit(ctx, under, first, todayDay)
+			if err != nil {
+				return out, started, err
+			}
+			for _, x := range s {
+				upToEnd.Add(x)
+			}
+		}
+		out[m-1] = report.StatsFrom(first, end, in, before, upToEnd)
+		started[m-1] = true
+		before.Add(in)
+	}
+	return out, started, nil
+}
+
+// monthOf returns the month number of "YYYY-MM" when it lies in the year.
+func monthOf(month string, year int) (int, bool) {
+	t, err := time.Parse("2006-01", month)
+	if err != nil || t.Year() != year {
+		return 0, false
+	}
+	return int(t.Month()), true
+}
+
+// endOfMonth is the last day of the month of a day "YYYY-MM-DD".
+func endOfMonth(day string) string {
+	t, _ := time.Parse("2006-01-02", day)
+	return t.AddDate(0, 1, -t.Day()).Format("2006-01-02")
+}
