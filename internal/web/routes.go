@@ -21,6 +21,8 @@ func (s *Server) handler() http.Handler {
 
 	// The citizens' public portal (no sign-in) and the officials' download of its files.
 	s.portalRoutes(mux)
+	// The upload of a QMS document's attachments, with its own body limit.
+	s.qmsUploadRoutes(mux)
 
 	app := http.NewServeMux()
 	// Sign-in and account.
@@ -40,7 +42,7 @@ func (s *Server) handler() http.Handler {
 	s.reviewRoutes(app)
 	s.workflowRoutes(app)
 	route(app, "GET /reports", s.signedIn(s.area("reports", auth.ViewReports)))
-	route(app, "GET /qms", s.signedIn(s.area("qms", auth.ViewQMS)))
+	s.qmsRoutes(app)
 
 	// Working-day calendar and unit working time.
 	s.calendarRoutes(app)

@@ -1,0 +1,331 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/auth"
+	"github.com/motcua/motcua/internal/failure"
+	"github.com/motcua/motcua/internal/qms"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/unit"
+)
+
+// qmsRoutes registers the ISO 9001 quality management system (issue 8): the overview of
+// the units in the official's ViewQMS scope, each unit's dashboard, its controlled
+// documents, objectives, nonconformities and corrective actions, management reviews and
+// internal audits. Reading needs ViewQMS on the unit (outside the official's units a page
+// is not found, inside without the role it is forbidden); changing needs ManageQMS, and
+// approving, verifying and closing ApproveQMS. An official named on a record (a reader, a
+// reviewer, the owner of a corrective action, an auditor) may open that record and do
+// their part without the QMS roles.
+func (s *Server) qmsRoutes(app *http.ServeMux) {
+	route(app, "GET /qms", s.signedIn(s.qmsIndex))
+	route(app, "GET /qms/reading", s.signedIn(s.qmsReading))
+	route(app, "GET /qms/units/{id}", s.signedIn(s.qmsUnit))
+
+	// Documents (part 1).
+	route(app, "GET /qms/units/{id}/documents", s.signedIn(s.qmsDocuments))
+	route(app, "POST /qms/units/{id}/documents", s.signedIn(s.createQMSDocument))
+	route(app, "GET /qms/documents/{doc}", s.signedIn(s.showQMSDocument))
+	route(app, "POST /qms/documents/{doc}", s.signedIn(s.updateQMSDocument))
+	route(app, "POST /qms/documents/{doc}/submit", s.signedIn(s.submitQMSDocument))
+	route(app, "POST /qms/documents/{doc}/review", s.signedIn(s.reviewQMSDocument))
+	route(app, "POST /qms/documents/{doc}/approve", s.signedIn(s.approveQMSDocument))
+	route(app, "POST /qms/documents/{doc}/return", s.signedIn(s.returnQMSDocument))
+	route(app, "POST /qms/documents/{doc}/publish", s.signedIn(s.publishQMSDocument))
+	route(app, "POST /qms/documents/{doc}/withdraw", s.signedIn(s.withdrawQMSDocument))
+	route(app, "POST /qms/documents/{doc}/revise", s.signedIn(s.reviseQMSDocument))
+	route(app, "POST /qms/documents/{doc}/readers", s.signedIn(s.addQMSReaders))
+	route(app, "POST /qms/documents/{doc}/readers/{user}/delete", s.signedIn(s.removeQMSReader))
+	route(app, "POST /qms/documents/{doc}/acknowledge", s.signedIn(s.acknowledgeQMSDocument))
+	route(app, "POST /qms/documents/{doc}/attachments/{att}/delete", s.signedIn(s.deleteQMSAttachment))
+	route(app, "GET /qms/attachments/{att}", s.signedIn(s.downloadQMSAttachment))
+}
+
+// qmsUploadRoutes registers the attachment upload on the outer mux with the portal's
+// chain (session, actor, cross-origin protection) but not the application's 1 MiB body
+// limit: the handler bounds its own body at qms.UploadBytes.
+func (s *Server) qmsUploadRoutes(mux *http.ServeMux) {
+	route(mux, "POST /qms/documents/{doc}/attachments", s.portalChain(false)(s.signedIn(s.uploadQMSAttachment)))
+}
+
+// qmsAccess is what the signed-in official may do in a unit's QMS.
+type qmsAccess struct {
+	View, Manage, Approve bool
+}
+
+func qmsAccessTo(a auth.Actor, path string) qmsAccess {
+	return qmsAccess{View: a.Can(auth.ViewQMS, path), Manage: a.Can(auth.ManageQMS, path), Approve: a.Can(auth.ApproveQMS, path)}
+}
+
+// loadQMSUnit loads the unit in the path and checks the action on it: a unit outside the
+// official's units is not found, one inside without the action is forbidden.
+func (s *Server) loadQMSUnit(w http.ResponseWriter, r *http.Request, action auth.Action) (unit.Unit, qmsAccess, bool) {
+	u, ok := s.loadUnitFor(w, r, action)
+	if !ok {
+		return u, qmsAccess{}, false
+	}
+	return u, qmsAccessTo(actor(r), u.Path), true
+}
+
+// denyRecord answers for a record the official may not open: not found outside their
+// units, forbidden inside.
+func (s *Server) denyRecord(w http.ResponseWriter, r *http.Request, path, notFoundKey string) {
+	if actor(r).Can(auth.ViewUnit, path) {
+		s.forbidden(w, r)
+		return
+	}
+	s.renderError(w, r, failure.New(failure.NotFound, "", notFoundKey), http.StatusNotFound)
+}
+
+// qmsPage starts a page of a unit's QMS with its sub-menu.
+func (s *Server) qmsPage(r *http.Request, titleKey string, u unit.Unit, tab string) *page {
+	p := s.newPage(r, titleKey)
+	p.Active = "nav.qms"
+	p.Title = s.i18n.T(p.Lang, titleKey) + ": " + u.Name
+	p.Data = map[string]any{"Unit": u, "Tab": tab}
+	return p
+}
+
+// data returns the page's data map.
+func (p *page) data() map[string]any {
+	m, _ := p.Data.(map[string]any)
+	if m == nil {
+		m = map[string]any{}
+		p.Data = m
+	}
+	return m
+}
+
+// qmsUnits lists the administrative units (not agencies) in the official's ViewQMS scope:
+// the units that hold a QMS.
+func (s *Server) qmsUnits(r *http.Request) ([]unit.Unit, error) {
+	paths, ok := viewScope(actor(r), auth.ViewQMS)
+	if !ok {
+		return nil, failure.New(failure.Forbidden, "", "error.forbidden")
+	}
+	var kinds []unit.Kind
+	for _, k := range unit.Kinds {
+		if !k.IsAgency() {
+			kinds = append(kinds, k)
+		}
+	}
+	return s.db.ListUnits(r.Context(), store.UnitFilter{Under: paths, Kinds: kinds, Limit: 1000})
+}
+
+// qmsIndex lists the units whose QMS the official reads, with their figures; an official
+// of one unit sees its dashboard.
+func (s *Server) qmsIndex(w http.ResponseWriter, r *http.Request) {
+	units, err := s.qmsUnits(r)
+	if err != nil {
+		s.handleErr(w, r, err)
+		return
+	}
+	if len(units) == 1 {
+		s.qmsDashboard(w, r, units[0], qmsAccessTo(actor(r), units[0].Path))
+		return
+	}
+	today := s.today()
+	year := s.cfg.Now().In(vnZone).Year()
+	paths, _ := viewScope(actor(r), auth.ViewQMS)
+	counts, err := s.db.QMSOverview(r.Context(), paths, year, today.String())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	type row struct {
+		Unit    unit.Unit
+		Retired bool
+		Indent  string
+		store.QMSCounts
+	}
+	minDepth := -1
+	for _, u := range units {
+		if minDepth < 0 || u.Depth() < minDepth {
+			minDepth = u.Depth()
+		}
+	}
+	rows := make([]row, len(units))
+	for i, u := range units {
+		rows[i] = row{Unit: u, Retired: u.Retired(today), Indent: strings.Repeat("— ", u.Depth()-minDepth), QMSCounts: counts[u.ID]}
+	}
+	p := s.newPage(r, "qms.title")
+	p.Active = "nav.qms"
+	p.Data = map[string]any{"Rows": rows, "Year": year}
+	s.render(w, r, http.StatusOK, "qms_index", p)
+}
+
+// qmsReading lists the documents the official must read and has not acknowledged, for
+// every official (readers need no QMS role).
+func (s *Server) qmsReading(w http.ResponseWriter, r *http.Request) {
+	docs, err := s.db.ToRead(r.Context(), actor(r).UserID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "qms.reading_title")
+	p.Active = "nav.qms"
+	p.Data = map[string]any{"Docs": docs}
+	s.render(w, r, http.StatusOK, "qms_reading", p)
+}
+
+// qmsUnit is a unit's QMS dashboard: current documents and what waits to be read, the
+// objectives of the year, open and overdue nonconformities, the last management review
+// and the audits of the year.
+func (s *Server) qmsUnit(w http.ResponseWriter, r *http.Request) {
+	u, acc, ok := s.loadQMSUnit(w, r, auth.ViewQMS)
+	if !ok {
+		return
+	}
+	s.qmsDashboard(w, r, u, acc)
+}
+
+func (s *Server) qmsDashboard(w http.ResponseWriter, r *http.Request, u unit.Unit, acc qmsAccess) {
+	ctx := r.Context()
+	today := s.today()
+	docs, err := s.db.Documents(ctx, store.DocumentFilter{UnitID: u.ID,
+		Statuses: []qms.DocStatus{qms.Draft, qms.InReview, qms.Approved, qms.Published}})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var current, preparing, reviewDue []store.DocumentRow
+	unread := 0
+	var policy, scope *store.DocumentRow
+	for i, d := range docs {
+		switch {
+		case d.Current():
+			current = append(current, d)
+			unread += d.Unread()
+			if d.ReviewDue(today) {
+				reviewDue = append(reviewDue, d)
+			}
+			if d.Kind == qms.KindPolicy {
+				policy = &docs[i]
+			}
+			if d.Kind == qms.KindScope {
+				scope = &docs[i]
+			}
+		default:
+			preparing = append(preparing, d)
+		}
+	}
+	mine, err := s.db.ToRead(ctx, actor(r).UserID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.qmsPage(r, "qms.dashboard", u, "dashboard")
+	data := p.data()
+	data["Access"] = acc
+	data["Current"], data["Preparing"], data["ReviewDue"], data["Unread"] = current, preparing, reviewDue, unread
+	data["Policy"], data["Scope"], data["Mine"] = policy, scope, mine
+	if policy != nil {
+		data["PolicyLines"] = textLines(policy.Body)
+	}
+	if err := s.qmsDashboardExtras(r, u, data); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "qms_unit", p)
+}
+
+// qmsDashboardExtras adds the parts of the dashboard beyond documents.
+func (s *Server) qmsDashboardExtras(*http.Request, unit.Unit, map[string]any) error { return nil }
+
+// personChoice is an official in a picker.
+type personChoice struct {
+	ID, Label string
+}
+
+// qmsPeople lists the officials of a unit for the pickers: everyone, and those who may
+// approve QMS documents.
+func (s *Server) qmsPeople(r *http.Request, u unit.Unit) (all, approvers []personChoice, err error) {
+	people, err := s.db.UnitPeople(r.Context(), u.Path)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range people {
+		var roles []string
+		for _, role := range p.Roles {
+			roles = append(roles, s.i18n.T(s.lang(r), "role."+string(role)))
+		}
+		c := personChoice{ID: p.ID, Label: p.Name + " (" + strings.Join(roles, ", ") + ")"}
+		all = append(all, c)
+		if p.May(auth.ApproveQMS) {
+			approvers = append(approvers, c)
+		}
+	}
+	return all, approvers, nil
+}
+
+// formList returns the non-empty values of a posted multi-value field.
+func formList(r *http.Request, name string) []string {
+	var out []string
+	for _, v := range r.PostForm[name] {
+		if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// textLines splits a text into its non-empty lines, for paragraphs on a page.
+func textLines(text string) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// trailRow is one event of a record's history as the page shows it.
+type trailRow struct {
+	At                 time.Time
+	Actor, Key, Detail string
+}
+
+// qmsTrail reads a QMS record's history with the officials' names; each action has its
+// message "qms.event.<action without qms.>".
+func (s *Server) qmsTrail(r *http.Request, objectType, id string) ([]trailRow, error) {
+	events, err := s.db.AuditTrail(r.Context(), objectType, id, 100)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, e := range events {
+		if e.ActorID != "" {
+			ids = append(ids, e.ActorID)
+		}
+	}
+	names, err := s.db.UserNames(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]trailRow, len(events))
+	for i, e := range events {
+		actorName := names[e.ActorID]
+		if e.ActorID == "" {
+			actorName = s.i18n.T(s.lang(r), "qms.system")
+		}
+		out[i] = trailRow{At: e.At, Actor: actorName, Key: "qms.event." + strings.TrimPrefix(e.Action, "qms."), Detail: e.Detail}
+	}
+	return out, nil
+}
+
+// qmsEvents are the actions of the QMS records' histories, each with its message
+// "qms.event.<name>".
+var qmsEvents = []string{"doc_create", "doc_update", "doc_submit", "doc_review", "doc_approve", "doc_return",
+	"doc_publish", "doc_withdraw", "doc_revise", "doc_acknowledge", "attachment_add", "attachment_delete",
+	"attachment_download", "readers_add", "reader_remove"}
+
+// qmsEnumKeys lists the message keys built at run time from the QMS enumerations, for the
+// catalog test.
+func qmsEnumKeys() map[string]string {
+	return map[string]string{}
+}

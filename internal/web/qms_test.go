@@ -1,0 +1,220 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/motcua/motcua/internal/qms"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/store/storetest"
+	"github.com/motcua/motcua/internal/user"
+)
+
+// qmsFixture adds to the web fixture the QMS secretary and the leader of commune A and
+// the QMS secretary of commune B.
+type qmsFixture struct {
+	*fixture
+	isoA, leaderA, isoB user.User
+}
+
+func newQMSFixture(t *testing.T, db *store.DB) qmsFixture {
+	t.Helper()
+	f := newFixture(t, db)
+	return qmsFixture{fixture: f,
+		isoA:    f.official(t, "iso.a@demo.motcua.vn", "Đỗ Thị Thư", f.a, user.QMS),
+		leaderA: f.official(t, "lanhdao.a@demo.motcua.vn", "Hoàng Văn Duyệt", f.a, user.Approver),
+		isoB:    f.official(t, "iso.b@demo.motcua.vn", "Ngô Văn Khác", f.b, user.QMS)}
+}
+
+var redirectID = regexp.MustCompile(`/qms/[a-z]+/([0-9a-f-]{36})`)
+
+// created returns the ID in a redirect's Location.
+func created(t *testing.T, code int, body string, h http.Header) string {
+	t.Helper()
+	m := redirectID.FindStringSubmatch(h.Get("Location"))
+	if code != http.StatusSeeOther || m == nil {
+		t.Fatalf("not created: %d %s\n%s", code, h.Get("Location"), body)
+	}
+	return m[1]
+}
+
+func wantPage(t *testing.T, what string, code, want int, body string, texts ...string) {
+	t.Helper()
+	if code != want {
+		t.Fatalf("%s: status %d, want %d\n%s", what, code, want, body)
+	}
+	for _, s := range texts {
+		if !strings.Contains(body, s) {
+			t.Fatalf("%s: missing %q\n%s", what, s, body)
+		}
+	}
+}
+
+const testPDF = "%PDF-1.4\n%µ¶\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+func TestQMSDocumentsWeb(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		k := newQMSFixture(t, db)
+		iso, leader := signedIn(t, k.fixture, k.isoA), signedIn(t, k.fixture, k.leaderA)
+		receiver := signedIn(t, k.fixture, k.receiverA)
+
+		// The secretary of one commune sees its dashboard straight away.
+		code, body, _ := iso.get("/qms")
+		wantPage(t, "/qms", code, 200, body, "Tổng quan HTQLCL: Xã Thanh Ba")
+		code, body, h := iso.get("/qms/units/" + k.a.ID)
+		wantPage(t, "dashboard", code, 200, body, "Tổng quan HTQLCL", "Đơn vị chưa ban hành chính sách chất lượng.")
+
+		// A draft; bad input names its fields.
+		code, body, _ = iso.post("/qms/units/"+k.a.ID+"/documents", url.Values{"code": {"có dấu"}, "kind": {"policy"}})
+		wantPage(t, "bad draft", code, http.StatusUnprocessableEntity, body, "Mã tài liệu gồm chữ", "Nhập tên.", "Nhập toàn văn")
+		form := url.Values{"code": {"CSCL"}, "kind": {"policy"}, "title": {"Chính sách chất lượng"},
+			"body": {"Công khai, minh bạch.\nĐúng hẹn, tận tụy."}, "approver_id": {k.isoA.ID}}
+		code, body, _ = iso.post("/qms/units/"+k.a.ID+"/documents", form)
+		wantPage(t, "self approver", code, http.StatusUnprocessableEntity, body, "Người soạn thảo không được tự phê duyệt")
+		form.Set("approver_id", k.leaderA.ID)
+		form.Add("reviewers", k.receiverA.ID)
+		code, body, h = iso.post("/qms/units/"+k.a.ID+"/documents", form)
+		id := created(t, code, body, h)
+		doc := "/qms/documents/" + id
+
+		// Submitted: the reviewer (a receiver, without QMS roles) sees it and agrees; the
+		// author cannot approve their own document; the leader approves.
+		if code, body, _ := iso.post(doc+"/submit", nil); code != http.StatusSeeOther {
+			t.Fatalf("submit: %d\n%s", code, body)
+		}
+		code, body, _ = receiver.get(doc)
+		wantPage(t, "reviewer's page", code, 200, body, "Nhất trí", "Đề nghị sửa")
+		if code, body, _ := receiver.post(doc+"/review", url.Values{"verdict": {"agree"}}); code != http.StatusSeeOther {
+			t.Fatalf("review: %d\n%s", code, body)
+		}
+		code, body, _ = iso.post(doc+"/approve", nil)
+		wantPage(t, "author approves", code, http.StatusForbidden, body, "Người soạn thảo không được tự phê duyệt tài liệu của mình.")
+		if code, body, _ := leader.post(doc+"/approve", nil); code != http.StatusSeeOther {
+			t.Fatalf("approve: %d\n%s", code, body)
+		}
+		if code, _, _ := leader.post(doc+"/publish", url.Values{"effective_on": {"2026-01-05"}}); code != http.StatusForbidden {
+			t.Fatalf("leader publishes: %d", code)
+		}
+		if code, body, _ := iso.post(doc+"/publish", url.Values{"effective_on": {"2026-01-05"}}); code != http.StatusSeeOther {
+			t.Fatalf("publish: %d\n%s", code, body)
+		}
+		code, body, _ = iso.get("/qms/units/" + k.a.ID)
+		wantPage(t, "dashboard with policy", code, 200, body, "Đúng hẹn, tận tụy.", "CSCL")
+
+		// A published version is never edited in place, nor given files.
+		code, body, _ = iso.post(doc, url.Values{"title": {"Sửa thẳng"}, "body": {"x"}})
+		wantPage(t, "edit published", code, http.StatusConflict, body, "không sửa trực tiếp tài liệu đã ban hành")
+		code, body, _ = iso.postMultipart(doc+"/attachments", nil, upload{"file", "a.pdf", []byte(testPDF)})
+		wantPage(t, "file on published", code, http.StatusConflict, body, "không sửa trực tiếp")
+
+		// Distribution: the receiver reads it without a QMS role and acknowledges it.
+		if code, body, _ := iso.post(doc+"/readers", url.Values{"readers": {k.receiverA.ID, k.leaderA.ID}}); code != http.StatusSeeOther {
+			t.Fatalf("readers: %d\n%s", code, body)
+		}
+		code, body, _ = receiver.get("/qms/reading")
+		wantPage(t, "reading list", code, 200, body, "CSCL")
+		code, body, _ = receiver.get(doc)
+		wantPage(t, "reader's page", code, 200, body, "Tôi đã đọc và hiểu")
+		if code, _, _ := receiver.post(doc+"/acknowledge", nil); code != http.StatusSeeOther {
+			t.Fatalf("acknowledge: %d", code)
+		}
+		code, body, _ = iso.get(doc)
+		wantPage(t, "distribution", code, 200, body, "Chưa đọc", "Hoàng Văn Duyệt", "Trần Thị Bình")
+
+		// A new version with a file; publishing it makes version 1 obsolete, marked.
+		code, body, h = iso.post(doc+"/revise", nil)
+		v2 := "/qms/documents/" + created(t, code, body, h)
+		code, body, _ = iso.postMultipart(v2+"/attachments", nil, upload{"file", "<script>.html", []byte("<html><script>alert(1)</script>")})
+		wantPage(t, "html upload", code, http.StatusUnprocessableEntity, body, "Chỉ nhận PDF")
+		if code, body, _ := iso.postMultipart(v2+"/attachments", nil, upload{"file", `C:\docs\Chính sách.pdf`, []byte(testPDF)}); code != http.StatusSeeOther {
+			t.Fatalf("upload: %d\n%s", code, body)
+		}
+		files, _ := db.Attachments(context.Background(), strings.TrimPrefix(v2, "/qms/documents/"))
+		if len(files) != 1 {
+			t.Fatalf("files: %+v", files)
+		}
+		if code, _, _ := signedIn(t, k.fixture, k.isoB).get("/qms/attachments/" + files[0].ID); code != http.StatusNotFound {
+			t.Fatalf("file for another commune: %d", code)
+		}
+		code, body, h = iso.get("/qms/attachments/" + files[0].ID)
+		if code != 200 || body != testPDF || h.Get("Content-Type") != qms.TypePDF || h.Get("X-Content-Type-Options") != "nosniff" ||
+			!strings.HasPrefix(h.Get("Content-Disposition"), "attachment;") || !strings.Contains(h.Get("Content-Security-Policy"), "sandbox") {
+			t.Fatalf("download: %d %v", code, h)
+		}
+		code, body, _ = iso.post(v2+"/submit", nil)
+		wantPage(t, "v2 without change note", code, http.StatusUnprocessableEntity, body, "Ghi nội dung sửa đổi")
+		form.Set("change_note", "Bổ sung cam kết cải tiến")
+		if code, body, _ := iso.post(v2, form); code != http.StatusSeeOther {
+			t.Fatalf("edit v2: %d\n%s", code, body)
+		}
+		for _, step := range []struct {
+			c    *client
+			path string
+			form url.Values
+		}{{iso, v2 + "/submit", nil}, {receiver, v2 + "/review", url.Values{"verdict": {"agree"}}}, {leader, v2 + "/approve", nil},
+			{iso, v2 + "/publish", url.Values{"effective_on": {"2026-03-01"}}}} {
+			if code, body, _ := step.c.post(step.path, step.form); code != http.StatusSeeOther {
+				t.Fatalf("%s: %d\n%s", step.path, code, body)
+			}
+		}
+		code, body, _ = iso.get(doc)
+		wantPage(t, "obsolete version", code, 200, body, "Phiên bản này đã hết hiệu lực", "Xem phiên bản đang hiệu lực")
+		code, body, _ = iso.get("/qms/units/" + k.a.ID + "/documents?show=all")
+		wantPage(t, "every version", code, 200, body, "Hết hiệu lực", "Đang hiệu lực")
+	})
+}
+
+func TestQMSPermissions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		k := newQMSFixture(t, db)
+		d := qms.Document{UnitID: k.a.ID, Code: "QT-01", Kind: qms.KindProcedure, Title: "Quy trình kiểm soát tài liệu"}
+		if err := db.CreateDocument(ctx, &d, nil, k.isoA.ID); err != nil {
+			t.Fatal(err)
+		}
+		isoB, receiver, leader := signedIn(t, k.fixture, k.isoB), signedIn(t, k.fixture, k.receiverA), signedIn(t, k.fixture, k.leaderA)
+		overseer, adminA := signedIn(t, k.fixture, k.overseer), signedIn(t, k.fixture, k.adminA)
+		for _, tc := range []struct {
+			name   string
+			c      *client
+			method string
+			path   string
+			want   int
+		}{
+			{"other commune's dashboard", isoB, "GET", "/qms/units/" + k.a.ID, http.StatusNotFound},
+			{"other commune's documents", isoB, "GET", "/qms/units/" + k.a.ID + "/documents", http.StatusNotFound},
+			{"other commune's document", isoB, "GET", "/qms/documents/" + d.ID, http.StatusNotFound},
+			{"other commune creates", isoB, "POST", "/qms/units/" + k.a.ID + "/documents", http.StatusNotFound},
+			{"receiver without role", receiver, "GET", "/qms/units/" + k.a.ID, http.StatusForbidden},
+			{"receiver opens a document not sent to them", receiver, "GET", "/qms/documents/" + d.ID, http.StatusForbidden},
+			{"receiver's QMS index", receiver, "GET", "/qms", http.StatusForbidden},
+			{"leader reads", leader, "GET", "/qms/units/" + k.a.ID, http.StatusOK},
+			{"leader creates", leader, "POST", "/qms/units/" + k.a.ID + "/documents", http.StatusForbidden},
+			{"leader edits", leader, "POST", "/qms/documents/" + d.ID, http.StatusForbidden},
+			{"admin reads", adminA, "GET", "/qms/documents/" + d.ID, http.StatusOK},
+			{"admin submits", adminA, "POST", "/qms/documents/" + d.ID + "/submit", http.StatusForbidden},
+			{"overseer reads below", overseer, "GET", "/qms/units/" + k.b.ID, http.StatusOK},
+			{"overseer uploads", overseer, "POST", "/qms/documents/" + d.ID + "/attachments", http.StatusForbidden},
+		} {
+			var code int
+			var body string
+			if tc.method == "GET" {
+				code, body, _ = tc.c.get(tc.path)
+			} else if strings.HasSuffix(tc.path, "/attachments") {
+				code, body, _ = tc.c.postMultipart(tc.path, nil, upload{"file", "a.pdf", []byte(testPDF)})
+			} else {
+				code, body, _ = tc.c.post(tc.path, url.Values{"code": {"X"}, "kind": {"form"}, "title": {"X"}})
+			}
+			if code != tc.want {
+				t.Errorf("%s: %d, want %d\n%.300s", tc.name, code, tc.want, body)
+			}
+		}
+		// The overseer of the province sees both communes on the overview.
+		code, body, _ := overseer.get("/qms")
+		wantPage(t, "overview", code, 200, body, "Xã Thanh Ba", "Xã Quảng Yên")
+	})
+}
