@@ -45,7 +45,13 @@ func (d *doc) heading(h Heading, dated time.Time) {
 	d.pdf.SetXY(d.left, d.top-8)
 	d.pdf.CellFormat(d.width, 4, clean(d.face, d.info.Corner(), false), "", 0, "R", false, 0, "")
 	d.pdf.SetXY(d.left, d.top)
+	d.headingColumns(h, dated)
+}
 
+// headingColumns draws the issuing unit and the national heading side by side and, when
+// dated is set, the place and date line; documents without a form number (reports) start
+// with it.
+func (d *doc) headingColumns(h Heading, dated time.Time) {
 	widths := []float64{d.width * 0.44, d.width * 0.56}
 	var agency []line
 	if !blank(h.Authority) {
