@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/calendar"
+	"github.com/motcua/motcua/internal/i18n"
 	"github.com/motcua/motcua/internal/jobs"
+	"github.com/motcua/motcua/internal/notify"
 	"github.com/motcua/motcua/internal/store"
 )
 
@@ -48,7 +50,14 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func newRunner(db *store.DB, logger *slog.Logger, opts jobs.Options) (*jobs.Runner, error) {
 	opts.Logger = logger
 	r := jobs.New(db, opts)
-	err := r.Add(
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Add(notify.Jobs(db, cat, &notify.Sender{DB: db})...); err != nil {
+		return nil, err
+	}
+	err = r.Add(
 		jobs.Job{Name: "sessions.cleanup", Schedule: jobs.Every(30 * time.Minute),
 			Run: func(ctx context.Context, _ time.Time) (string, error) {
 				n, err := db.Sessions().DeleteExpired(ctx)

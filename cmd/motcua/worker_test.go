@@ -24,9 +24,16 @@ func TestWorkerOnce(t *testing.T) {
 	if err != nil || len(states) < 2 {
 		t.Fatalf("registered jobs: %+v %v", states, err)
 	}
+	names := map[string]bool{}
 	for _, s := range states {
 		if s.Schedule == "" || s.NextRunAt.IsZero() {
 			t.Fatalf("job %+v", s)
+		}
+		names[s.Name] = true
+	}
+	for _, want := range []string{"notify.monitor", "notify.digest", "notify.procedures", "mail.send", "sessions.cleanup"} {
+		if !names[want] {
+			t.Errorf("job %s not registered", want)
 		}
 	}
 }
