@@ -101,6 +101,7 @@ func apiOps() []apiOp {
 		{Method: "GET", Path: "/api/v1/units/{id}", Tag: "units", Summary: "One unit", Response: apiUnitJSON{}},
 	}
 	ops = append(ops, procedureAPIOps()...)
+	ops = append(ops, reportAPIOps()...)
 	ops = append(ops, portalAPIOps()...)
 	return append(ops, dossierAPIOps()...)
 }

@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-
-	"github.com/motcua/motcua/internal/auth"
 )
 
 // handler registers every route of motcua in one place and wraps them in the middleware
@@ -41,7 +39,7 @@ func (s *Server) handler() http.Handler {
 	s.procedureRoutes(app)
 	s.reviewRoutes(app)
 	s.workflowRoutes(app)
-	route(app, "GET /reports", s.signedIn(s.area("reports", auth.ViewReports)))
+	s.reportRoutes(app)
 	s.qmsRoutes(app)
 
 	// Working-day calendar and unit working time.
