@@ -71,79 +71,35 @@ func dayBefore(day string) string {
 }
 
 // sumRange sums the counters of the units under the paths over the days from..to
-// (from empty: since the beginning). Whole months inside the range come from the monthly
-// rollup, the rest from the daily one.
+// (from empty: since the beginning): whole months from the monthly rollup, edge days from
+// the daily one (rollupSegments).
 func (db *DB) sumRange(ctx context.Context, under []string, from, to string) (report.Sums, error) {
 	var total report.Sums
-	if from != "" && to < from {
-		return total, nil
-	}
-	// Months strictly inside: after from's month (or from's month when from is its 1st).
-	firstFull := ""
-	if from == "" {
-		firstFull = "0000-00"
-	} else if strings.HasSuffix(from, "-01") {
-		firstFull = from[:7]
-	} else {
-		firstFull = nextMonth(from[:7])
-	}
-	lastFull := to[:7]
-	if !isLastDayOfMonth(to) {
-		lastFull = prevMonth(to[:7])
-	}
-	if firstFull <= lastFull {
-		s, err := db.sumTable(ctx, "rollup_monthly", "month", under, firstFull, lastFull)
+	for _, seg := range rollupSegments(from, to) {
+		s, err := db.sumTable(ctx, seg, under)
 		if err != nil {
 			return total, err
 		}
 		total.Add(s)
-		// Edge days: before the first full month and after the last.
-		if from != "" && from[:7] < firstFull {
-			s, err := db.sumTable(ctx, "rollup_daily", "day", under, from, from[:7]+"-31")
-			if err != nil {
-				return total, err
-			}
-			total.Add(s)
-		}
-		if to[:7] > lastFull {
-			s, err := db.sumTable(ctx, "rollup_daily", "day", under, to[:7]+"-01", to)
-			if err != nil {
-				return total, err
-			}
-			total.Add(s)
-		}
-		return total, nil
 	}
-	lo := from
-	if lo == "" {
-		lo = "0000-00-00"
-	}
-	return db.sumTable(ctx, "rollup_daily", "day", under, lo, to)
+	return total, nil
 }
 
-// sumTable sums one rollup table's counters for the units under the paths with the
-// period column between lo and hi (inclusive; text comparison of YYYY-MM or YYYY-MM-DD).
-func (db *DB) sumTable(ctx context.Context, table, col string, under []string, lo, hi string) (report.Sums, error) {
+// sumTable sums one segment's counters for the agencies under the paths; the agencies are
+// selected first so the rollup is read through its primary key.
+func (db *DB) sumTable(ctx context.Context, seg rollupSegment, under []string) (report.Sums, error) {
 	var c conds
-	c.under("u.path", under)
-	c.add(fmt.Sprintf("r.%s >= %s", col, c.arg(lo)))
-	c.add(fmt.Sprintf("r.%s <= %s", col, c.arg(hi)))
-	sums := make([]string, len(report.Columns))
-	for i, name := range report.Columns {
-		sums[i] = "COALESCE(SUM(r." + name + "), 0)"
-	}
-	query := `SELECT ` + strings.Join(sums, ", ") + ` FROM ` + table + ` r`
-	if len(under) > 0 {
-		query += ` JOIN units u ON u.id = r.unit_id`
-	}
-	query += ` WHERE ` + strings.Join(c.where, " AND ")
+	agenciesUnder(&c, under)
+	c.add(fmt.Sprintf("r.%s >= %s", seg.col, c.arg(seg.lo)))
+	c.add(fmt.Sprintf("r.%s <= %s", seg.col, c.arg(seg.hi)))
+	query := `SELECT ` + sumColumns() + ` FROM ` + seg.table + ` r WHERE ` + strings.Join(c.where, " AND ")
 	var out report.Sums
 	ptrs := make([]any, len(out))
 	for i := range out {
 		ptrs[i] = &out[i]
 	}
 	if err := db.read.QueryRowContext(ctx, query, c.args...).Scan(ptrs...); err != nil {
-		return out, fmt.Errorf("sum %s: %w", table, err)
+		return out, fmt.Errorf("sum %s: %w", seg.table, err)
 	}
 	return out, nil
 }

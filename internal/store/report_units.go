@@ -47,7 +47,7 @@ type rollupSegment struct {
 
 // rollupSegments splits the days from..to (from empty: since the beginning) into whole
 // months, read from the monthly rollup, and the days before the first and after the last
-// whole month, read from the daily one: the split sumRange makes.
+// whole month, read from the daily one.
 func rollupSegments(from, to string) []rollupSegment {
 	if from != "" && to < from {
 		return nil
