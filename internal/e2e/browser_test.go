@@ -254,3 +254,8 @@ func evaluate(js string) chromedp.Action[chromedp.Void] { return chromedp.Evalua
 func clickOn(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.Click(chromedp.CSS(sel))
 }
+
+// attr reads an attribute of the first element matching a CSS selector.
+func attr(sel, name string) chromedp.Action[string] {
+	return chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).getAttribute(%q)`, sel, name))
+}

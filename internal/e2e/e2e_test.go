@@ -21,6 +21,13 @@ import (
 // with the demo loaded (without the 2022 dossiers, which these walks do not need).
 func startDemo(t *testing.T) (*store.DB, string) {
 	t.Helper()
+	return startDemoWith(t, demo.Options{SkipDossiers: true})
+}
+
+// startDemoWith is startDemo with the demo's options (the 2022 dossiers when the walk needs
+// them).
+func startDemoWith(t *testing.T, opts demo.Options) (*store.DB, string) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "e2e.db"), store.Options{})
 	if err != nil {
@@ -30,7 +37,7 @@ func startDemo(t *testing.T) (*store.DB, string) {
 	if err := db.Migrate(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Load(ctx, db, demo.Options{SkipDossiers: true}); err != nil {
+	if _, err := demo.Load(ctx, db, opts); err != nil {
 		t.Fatal(err)
 	}
 	h, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Version: "e2e"})
@@ -172,4 +179,40 @@ func checkLinks(t *testing.T, b *browser) {
 			t.Errorf("broken link %s: %d", path, status)
 		}
 	}
+}
+
+// TestOverseerReport: the former district's steering committee opens the report for the
+// first ten months of 2022, sees the seed's figures, ranks and drills down to a commune,
+// and exports the report as XLSX and PDF.
+func TestOverseerReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the demo's 26,000 dossiers")
+	}
+	db, base := startDemoWith(t, demo.Options{})
+	ctx := context.Background()
+	district, err := db.UnitByCode(ctx, "232", unit.NewDate(2022, 1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	overseer := newChromium(t, base).tab("overseer")
+	signIn(overseer, "giamsat.huyenthanhba.2022@demo.motcua.vn")
+	overseer.open("/reports?unit_id=" + district.ID + "&period=months&year=2022&months=10")
+	overseer.expect("district report", "Huyện Thanh Ba", "26.298", "26.243", "99,79%")
+	overseer.widths("district report")
+	checkLinks(t, overseer)
+	for _, export := range []struct{ link, ctype, head string }{
+		{`a[href*="export.xlsx"]`, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK\x03\x04"},
+		{`a[href*="export.pdf"]`, "application/pdf", "%PDF-"},
+	} {
+		href := get(overseer, "export link", attr(export.link, "href"))
+		status, ctype, head := overseer.fetch(strings.TrimPrefix(href, base))
+		if status != 200 || !strings.HasPrefix(ctype, export.ctype) || (export.head == "%PDF-" && head != export.head) {
+			t.Errorf("%s: %d %s %q", href, status, ctype, head)
+		}
+	}
+	// Drill down to the first commune of the breakdown.
+	href := get(overseer, "drill-down link", attr(`table a[href^="/reports?"]`, "href"))
+	overseer.open(strings.TrimPrefix(href, base))
+	overseer.expect("commune report", "Xã", "Tỷ lệ")
+	overseer.widths("commune report")
 }
