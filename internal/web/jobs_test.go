@@ -10,6 +10,7 @@ import (
 
 	"github.com/motcua/motcua/internal/i18n"
 	"github.com/motcua/motcua/internal/jobs"
+	"github.com/motcua/motcua/internal/notify"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/store/storetest"
 	"github.com/motcua/motcua/internal/user"
@@ -80,9 +81,18 @@ func TestNotifyDynamicKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var keys []string
+	keys := []string{"notify.mail_greeting", "notify.mail_footer", "notify.subject_prefix", "notify.subject_digest"}
 	for _, s := range jobStatuses {
 		keys = append(keys, "jobs.status_"+s)
+	}
+	for _, k := range notify.Kinds {
+		keys = append(keys, "notify.text_"+string(k), "notify.subject_"+string(k))
+	}
+	for _, m := range notify.EmailModes {
+		keys = append(keys, "notify.mode_"+m)
+	}
+	for _, m := range mailSecurities {
+		keys = append(keys, "mail.security_"+m)
 	}
 	for _, k := range keys {
 		for _, lang := range []string{"vi", "en"} {

@@ -121,6 +121,6 @@ func (s *Server) monitorPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Data = map[string]any{"Monitor": v, "Oversees": len(monitorScope(actor(r))) > 0,
-		"Works": actor(r).CanAnywhere(auth.ViewDossiers)}
+		"Works": actor(r).CanAnywhere(auth.ViewDossiers), "SetsThresholds": actor(r).CanAnywhere(auth.ManageUnits)}
 	s.render(w, r, http.StatusOK, "monitor", p)
 }

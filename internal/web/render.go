@@ -122,6 +122,7 @@ type page struct {
 	Errors   map[string]string // field → message
 	ErrorMsg string            // message for the whole form
 	Form     map[string]string // values to put back in a form after an error
+	Unread   int               // the official's unread notifications (the bell)
 	Data     any
 }
 
@@ -153,6 +154,7 @@ func (s *Server) newPage(r *http.Request, titleKey string) *page {
 	if c := currentFrom(r); c != nil {
 		p.User = &c.user
 		p.Nav = s.nav(c.actor)
+		p.Unread = s.unreadCount(r)
 	}
 	return p
 }
