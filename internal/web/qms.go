@@ -43,6 +43,13 @@ func (s *Server) qmsRoutes(app *http.ServeMux) {
 	route(app, "POST /qms/documents/{doc}/acknowledge", s.signedIn(s.acknowledgeQMSDocument))
 	route(app, "POST /qms/documents/{doc}/attachments/{att}/delete", s.signedIn(s.deleteQMSAttachment))
 	route(app, "GET /qms/attachments/{att}", s.signedIn(s.downloadQMSAttachment))
+
+	// Policy and objectives (part 2).
+	route(app, "GET /qms/units/{id}/objectives", s.signedIn(s.qmsObjectives))
+	route(app, "POST /qms/units/{id}/objectives", s.signedIn(s.createQMSObjective))
+	route(app, "GET /qms/objectives/{obj}", s.signedIn(s.showQMSObjective))
+	route(app, "POST /qms/objectives/{obj}", s.signedIn(s.updateQMSObjective))
+	route(app, "POST /qms/objectives/{obj}/results", s.signedIn(s.recordQMSObjectiveResult))
 }
 
 // qmsUploadRoutes registers the attachment upload on the outer mux with the portal's
@@ -233,8 +240,23 @@ func (s *Server) qmsDashboard(w http.ResponseWriter, r *http.Request, u unit.Uni
 	s.render(w, r, http.StatusOK, "qms_unit", p)
 }
 
-// qmsDashboardExtras adds the parts of the dashboard beyond documents.
-func (s *Server) qmsDashboardExtras(*http.Request, unit.Unit, map[string]any) error { return nil }
+// qmsDashboardExtras adds the parts of the dashboard beyond documents: the objectives of
+// the year with the missed ones flagged for the leader.
+func (s *Server) qmsDashboardExtras(r *http.Request, u unit.Unit, data map[string]any) error {
+	year := s.cfg.Now().In(vnZone).Year()
+	views, err := s.objectiveViews(r, u.ID, year)
+	if err != nil {
+		return err
+	}
+	var missed []objectiveView
+	for _, v := range views {
+		if v.Missed > 0 {
+			missed = append(missed, v)
+		}
+	}
+	data["Year"], data["Objectives"], data["Missed"] = year, views, missed
+	return nil
+}
 
 // personChoice is an official in a picker.
 type personChoice struct {
@@ -322,10 +344,17 @@ func (s *Server) qmsTrail(r *http.Request, objectType, id string) ([]trailRow, e
 // "qms.event.<name>".
 var qmsEvents = []string{"doc_create", "doc_update", "doc_submit", "doc_review", "doc_approve", "doc_return",
 	"doc_publish", "doc_withdraw", "doc_revise", "doc_acknowledge", "attachment_add", "attachment_delete",
-	"attachment_download", "readers_add", "reader_remove"}
+	"attachment_download", "readers_add", "reader_remove", "objective_create", "objective_update", "objective_result"}
 
 // qmsEnumKeys lists the message keys built at run time from the QMS enumerations, for the
 // catalog test.
 func qmsEnumKeys() map[string]string {
-	return map[string]string{}
+	keys := map[string]string{}
+	for _, m := range qms.Measures {
+		keys["qms.measure_"+string(m)], keys["qms.measure_"+string(m)+"_def"] = "qms.Measures", "qms.Measures"
+	}
+	for _, c := range qms.Comparisons {
+		keys["qms.comparison_"+string(c)] = "qms.Comparisons"
+	}
+	return keys
 }

@@ -2,11 +2,15 @@ package web
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/internal/qms"
 	"github.com/motcua/motcua/internal/store"
@@ -216,5 +220,68 @@ func TestQMSPermissions(t *testing.T) {
 		// The overseer of the province sees both communes on the overview.
 		code, body, _ := overseer.get("/qms")
 		wantPage(t, "overview", code, 200, body, "Xã Thanh Ba", "Xã Quảng Yên")
+	})
+}
+
+// atClock restarts the fixture's server with a clock stopped at now, so pages about a year
+// do not depend on the day the tests run.
+func atClock(t *testing.T, f *fixture, now time.Time) {
+	t.Helper()
+	h, err := New(f.db, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Version: "test", Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv = httptest.NewServer(h)
+	t.Cleanup(f.srv.Close)
+}
+
+func TestQMSObjectivesWeb(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		k := newPortalDesk(t, db)
+		atClock(t, k.fixture, vnAt(2026, 6, 15, 9, 0))
+		isoUser := k.official(t, "iso.a@demo.motcua.vn", "Đỗ Thị Thư", k.a, user.QMS)
+		iso, leader := signedIn(t, k.fixture, isoUser), signedIn(t, k.fixture, k.approverUser)
+		// March 2026 at agency A: one dossier early, one late (3 working days).
+		k.resolve(t, k.receive(t, vnAt(2026, 3, 2, 9, 0), "Nguyễn Văn Sớm"), vnAt(2026, 3, 3, 9, 0))
+		k.resolve(t, k.receive(t, vnAt(2026, 3, 2, 10, 0), "Trần Văn Muộn"), vnAt(2026, 3, 20, 9, 0))
+
+		base := "/qms/units/" + k.a.ID + "/objectives"
+		form := url.Values{"year": {"2026"}, "title": {"98% hồ sơ giải quyết đúng hạn"}, "measure": {"on_time_rate"},
+			"comparison": {"at_least"}, "target": {"abc"}}
+		code, body, _ := iso.post(base, form)
+		wantPage(t, "bad target", code, http.StatusUnprocessableEntity, body, "Chỉ tiêu phải là một số")
+		form.Set("target", "120")
+		code, body, _ = iso.post(base, form)
+		wantPage(t, "rate over 100", code, http.StatusUnprocessableEntity, body, "0–100%")
+		form.Set("target", "98")
+		code, body, h := iso.post(base, form)
+		obj := "/qms/objectives/" + created(t, code, body, h)
+		code, body, _ = iso.get(obj)
+		wantPage(t, "on-time objective", code, 200, body, "50,00%", "1/2", "<svg", "Không đạt", "≥ 98,0%")
+		if code, _, _ := leader.post(base, form); code != http.StatusForbidden {
+			t.Fatalf("leader creates: %d", code)
+		}
+
+		// A manual objective: results need their evidence.
+		manual := url.Values{"year": {"2026"}, "title": {"Tập huấn ISO cho cán bộ"}, "measure": {"manual"},
+			"comparison": {"at_least"}, "target": {"1"}, "unit_label": {"buổi"}}
+		code, body, h = iso.post(base, manual)
+		man := "/qms/objectives/" + created(t, code, body, h)
+		code, body, _ = iso.post(man+"/results", url.Values{"month": {"2026-04"}, "value": {"2"}})
+		wantPage(t, "result without evidence", code, http.StatusUnprocessableEntity, body, "Ghi bằng chứng")
+		if code, body, _ := iso.post(man+"/results", url.Values{"month": {"2026-04"}, "value": {"2"}, "evidence": {"Biên bản ngày 20/4"}}); code != http.StatusSeeOther {
+			t.Fatalf("manual result: %d\n%s", code, body)
+		}
+		code, body, _ = iso.get(man)
+		wantPage(t, "manual objective", code, 200, body, "Biên bản ngày 20/4", "2 buổi")
+
+		// The leader sees the missed objective on the dashboard.
+		code, body, _ = leader.get("/qms/units/" + k.a.ID)
+		wantPage(t, "leader's dashboard", code, 200, body, "cần lãnh đạo xem xét", "98% hồ sơ giải quyết đúng hạn", "Tập huấn ISO")
+		code, body, _ = leader.get(base + "?year=2026")
+		wantPage(t, "objectives of the year", code, 200, body, "T3", "50,0%")
+		if code, _, _ := signedIn(t, k.fixture, k.adminB).get(obj); code != http.StatusNotFound {
+			t.Fatalf("other commune: %d", code)
+		}
 	})
 }
