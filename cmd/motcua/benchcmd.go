@@ -10,27 +10,37 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/motcua/motcua/internal/bench"
+	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/unit"
 )
 
 // runBench measures motcua against the machine's ceilings. "bench intake" compares a
 // complete receive transaction with a raw single-row insert on the same database, with
 // each number of concurrent clients.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", "bench intake [--db postgres://…/throwaway] [--n 2000] [--clients 1,8] [--json]", stdout)
+	fs := newFlagSet("bench", "bench intake [--db …] [--n 2000] [--clients 1,8] [--json] | bench data --db FILE --dossiers N | bench report --db FILE [--json]", stdout)
 	dsn := fs.String("db", "", "CSDL trống dùng để đo (mặc định: tệp SQLite tạm) / an empty database to measure on (default: a temporary SQLite file)")
 	n := fs.Int("n", 2000, "số thao tác mỗi phép đo / operations per measurement")
 	clientList := fs.String("clients", "1,8", "số máy khách đồng thời / concurrent clients")
+	dossiers := fs.Int("dossiers", 1_000_000, "bench data: số hồ sơ / number of dossiers")
+	days := fs.Int("days", 3*365, "bench data: số ngày tiếp nhận từ 01/01/2023 / receipt days from 2023-01-01")
 	asJSON := fs.Bool("json", false, "in JSON / print JSON")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 || pos[0] != "intake" {
+	switch {
+	case len(pos) == 1 && pos[0] == "data":
+		return benchData(ctx, *dsn, *dossiers, *days, stdout, stderr)
+	case len(pos) == 1 && pos[0] == "report":
+		return benchReport(ctx, *dsn, *asJSON, stdout)
+	case len(pos) != 1 || pos[0] != "intake":
 		fs.Usage()
-		return fmt.Errorf("bench: expected intake, got %v", pos)
+		return fmt.Errorf("bench: expected intake, data or report, got %v", pos)
 	}
 	clients, err := parseClients(*clientList)
 	if err != nil || *n < 1 {
@@ -132,4 +142,87 @@ func printBench(w io.Writer, dialect string, results []bench.Result) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%s\t\n", r.Name, r.Clients, r.N, r.PerSec, r.P50ms, r.P99ms, ratio)
 	}
 	tw.Flush()
+}
+
+// benchData fills an empty database with the scale data set.
+func benchData(ctx context.Context, dsn string, n, days int, stdout, stderr io.Writer) error {
+	if dsn == "" {
+		return fmt.Errorf("bench data: give --db (a SQLite file or a throwaway PostgreSQL database)")
+	}
+	db, err := openStore(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if count, err := db.CountUnits(ctx); err != nil || count > 0 {
+		return fmt.Errorf("bench data: the database must be empty (it has %d units)", count)
+	}
+	res, err := bench.Generate(ctx, db, bench.DataOptions{Dossiers: n, Days: days, Seed: 1,
+		From: time.Date(2023, 1, 1, 0, 0, 0, 0, calendar.Location())}, progressPrinter(stderr, "data", 1))
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d hồ sơ ở %d xã, %v (%.0f hồ sơ/giây) / %d dossiers in %d communes\n",
+		res.Dossiers, res.Communes, res.Elapsed.Round(time.Second), float64(res.Dossiers)/res.Elapsed.Seconds(), res.Dossiers, res.Communes)
+	return nil
+}
+
+// benchReport times reports from the rollups against the same figures by a plain scan:
+// a commune over a month, a province over a year, the whole country over a year.
+func benchReport(ctx context.Context, dsn string, asJSON bool, stdout io.Writer) error {
+	if dsn == "" {
+		return fmt.Errorf("bench report: give --db (a database filled by bench data)")
+	}
+	db, err := openStore(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	loc := calendar.Location()
+	year := store.StatsQuery{From: time.Date(2024, 1, 1, 0, 0, 0, 0, loc), To: time.Date(2024, 12, 31, 0, 0, 0, 0, loc)}
+	month := store.StatsQuery{From: time.Date(2024, 3, 1, 0, 0, 0, 0, loc), To: time.Date(2024, 3, 31, 0, 0, 0, 0, loc)}
+	today := unit.NewDate(2026, 1, 1)
+	province, err := db.UnitByCode(ctx, "25", today)
+	if err != nil {
+		return fmt.Errorf("bench report: run bench data first: %w", err)
+	}
+	commune, err := db.UnitByCode(ctx, "08152", today)
+	if err != nil {
+		return err
+	}
+	cases := []struct {
+		scope string
+		q     store.StatsQuery
+	}{
+		{"commune 08152, March 2024", withUnder(month, commune.Path)},
+		{"province 25, 2024", withUnder(year, province.Path)},
+		{"34 provinces, 2024", year},
+		{"province 25, 15 Jan – 20 Nov 2024", withUnder(store.StatsQuery{From: time.Date(2024, 1, 15, 0, 0, 0, 0, loc),
+			To: time.Date(2024, 11, 20, 0, 0, 0, 0, loc)}, province.Path)},
+	}
+	var out []bench.ReportResult
+	for _, c := range cases {
+		r, err := bench.CompareReport(ctx, db, c.scope, c.q, 5)
+		if err != nil {
+			return err
+		}
+		out = append(out, r)
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"database": string(db.Dialect()), "reports": out})
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%s\treceived\ton time\trollups ms\tscan ms\tspeed-up\tsame figures\t\n", db.Dialect())
+	for _, r := range out {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%.0f\t%.0f×\t%v\t\n", r.Scope, r.Received, r.OnTime, r.RollupsMs, r.ScanMs, r.Speedup, r.FiguresMatch)
+	}
+	return tw.Flush()
+}
+
+func withUnder(q store.StatsQuery, path string) store.StatsQuery {
+	q.Under = []string{path}
+	return q
 }

@@ -53,3 +53,42 @@ func TestBenchIntake(t *testing.T) {
 		t.Fatal("zero clients accepted")
 	}
 }
+
+// TestBenchDataAndReport fills a small scale data set and compares reports from the
+// rollups with the plain scan: the figures must agree.
+func TestBenchDataAndReport(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "scale.db")
+	var out, progress bytes.Buffer
+	if err := runBench(ctx, []string{"data", "--db", path, "--dossiers", "3000"}, &out, &progress); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "3000 hồ sơ ở 3321 xã") {
+		t.Fatalf("data: %s", out.String())
+	}
+	out.Reset()
+	if err := runBench(ctx, []string{"report", "--db", path, "--json"}, &out, &progress); err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Reports []struct {
+			Scope        string `json:"scope"`
+			Received     int64  `json:"received"`
+			FiguresMatch bool   `json:"figures_match"`
+		} `json:"reports"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil || len(res.Reports) != 4 {
+		t.Fatalf("report: %v %s", err, out.String())
+	}
+	for _, r := range res.Reports {
+		if !r.FiguresMatch {
+			t.Errorf("%s: the rollups and the scan disagree", r.Scope)
+		}
+	}
+	if res.Reports[2].Received == 0 {
+		t.Fatal("the national report counted nothing")
+	}
+	if err := runBench(ctx, []string{"data", "--db", path, "--dossiers", "10"}, &out, &progress); err == nil {
+		t.Fatal("bench data on a filled database")
+	}
+}

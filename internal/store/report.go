@@ -231,21 +231,30 @@ func (db *DB) RebuildRollups(ctx context.Context) (int, error) {
 	return len(daily) + len(monthly), nil
 }
 
-// insertRollupRows adds whole rows (used by rebuild and bulk loads).
+// insertRollupRows adds rows to the daily and monthly rollups: one statement for a single
+// row (the path of every action), multi-row upserts of up to rollupChunk rows for rebuilds
+// and bulk loads (the rows are distinct keys, as groupDeltas makes them).
 func insertRollupRows(ctx context.Context, tx *sql.Tx, daily, monthly []rollupRow) error {
 	for _, set := range []struct {
-		stmt string
-		rows []rollupRow
-	}{{dailyUpsert, daily}, {monthlyUpsert, monthly}} {
-		for _, r := range set.rows {
-			args := []any{r.unitID, r.period}
-			for _, v := range r.sums {
-				args = append(args, v)
+		table, col string
+		rows       []rollupRow
+	}{{"rollup_daily", "day", daily}, {"rollup_monthly", "month", monthly}} {
+		for start := 0; start < len(set.rows); start += rollupChunk {
+			chunk := set.rows[start:min(start+rollupChunk, len(set.rows))]
+			args := make([]any, 0, len(chunk)*(2+len(report.Columns)))
+			for _, r := range chunk {
+				args = append(args, r.unitID, r.period)
+				for _, v := range r.sums {
+					args = append(args, v)
+				}
 			}
-			if _, err := tx.ExecContext(ctx, set.stmt, args...); err != nil {
+			if _, err := tx.ExecContext(ctx, rollupUpsertRows(set.table, set.col, len(chunk)), args...); err != nil {
 				return fmt.Errorf("write rollups: %w", err)
 			}
 		}
 	}
 	return nil
 }
+
+// rollupChunk bounds a multi-row upsert (23 parameters a row).
+const rollupChunk = 40

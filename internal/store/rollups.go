@@ -50,22 +50,21 @@ func sortedRows(m map[[2]string]*report.Sums) []rollupRow {
 	return out
 }
 
-// rollupUpsert is the statement adding a row's counters to a rollup table.
-func rollupUpsert(table, periodCol string) string {
+// rollupUpsertRows is the statement adding n rows' counters to a rollup table.
+func rollupUpsertRows(table, periodCol string, n int) string {
 	cols := strings.Join(report.Columns[:], ", ")
 	sets := make([]string, len(report.Columns))
 	for i, c := range report.Columns {
 		sets[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, table, c, c)
 	}
-	return fmt.Sprintf(`INSERT INTO %s (unit_id, %s, %s) VALUES ($1, $2, %s)
-		ON CONFLICT (unit_id, %s) DO UPDATE SET %s`, table, periodCol, cols, placeholders(3, len(report.Columns)),
-		periodCol, strings.Join(sets, ", "))
+	width := 2 + len(report.Columns)
+	values := make([]string, n)
+	for i := range n {
+		values[i] = "(" + placeholders(1+i*width, width) + ")"
+	}
+	return fmt.Sprintf(`INSERT INTO %s (unit_id, %s, %s) VALUES %s ON CONFLICT (unit_id, %s) DO UPDATE SET %s`,
+		table, periodCol, cols, strings.Join(values, ", "), periodCol, strings.Join(sets, ", "))
 }
-
-var (
-	dailyUpsert   = rollupUpsert("rollup_daily", "day")
-	monthlyUpsert = rollupUpsert("rollup_monthly", "month")
-)
 
 // applyRollups adds cell deltas to the daily and monthly rollups through tx. Rows are
 // written in key order so concurrent transactions on PostgreSQL lock them in the same

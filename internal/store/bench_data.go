@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/calendar"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/report"
+)
+
+// LoadFinishedDossiers writes dossiers whose whole life is already decided (the scale
+// generator of `motcua bench data`): the dossier rows with multi-row inserts and their
+// rollup contributions, in one transaction. It writes no control slip and no history, so
+// it is for benchmark databases only, never for real data.
+func (db *DB) LoadFinishedDossiers(ctx context.Context, ds []dossier.Dossier) error {
+	rows := make([][]any, len(ds))
+	var deltas []report.Delta
+	for i, d := range ds {
+		rows[i] = dossierRow(d)
+		deltas = append(deltas, report.Contribution(d)...)
+	}
+	daily, monthly := groupDeltas(deltas)
+	q := db.bulkSQL()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := q.insert(ctx, tx, "dossiers", dossierInsertColumns, rows); err != nil {
+			return err
+		}
+		return insertRollupRows(ctx, tx, daily, monthly)
+	})
+}
+
+// ScanStats computes the headline figures of a report straight from the dossiers: the
+// plain scan that the rollups replace, kept as the benchmark's baseline and as a check.
+// It counts what Stats counts for received (by channel), on time (rule 10) and resolved
+// in the period.
+func (db *DB) ScanStats(ctx context.Context, q StatsQuery) (report.Stats, error) {
+	from, to, _, err := db.statsDays(q)
+	if err != nil {
+		return report.Stats{}, err
+	}
+	start, err := time.ParseInLocation("2006-01-02", from, calendar.Location())
+	if err != nil {
+		return report.Stats{}, fmt.Errorf("scan stats: %w", err)
+	}
+	last, err := time.ParseInLocation("2006-01-02", to, calendar.Location())
+	if err != nil {
+		return report.Stats{}, fmt.Errorf("scan stats: %w", err)
+	}
+	stop := last.AddDate(0, 0, 1)
+	var c conds
+	c.under("u.path", q.Under)
+	s, e := c.arg(start.UTC()), c.arg(stop.UTC())
+	in := func(col string) string { return col + " >= " + s + " AND " + col + " < " + e }
+	query := `SELECT
+		COALESCE(SUM(CASE WHEN ` + in("d.received_at") + ` AND d.channel = 'desk' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN ` + in("d.received_at") + ` AND d.channel = 'post' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN ` + in("d.received_at") + ` AND d.channel = 'online' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN ` + in("d.received_at") + ` AND d.timeliness = 'early' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN ` + in("d.received_at") + ` AND d.timeliness = 'on_time' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN ` + in("d.resolved_at") + ` AND d.timeliness = 'early' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN ` + in("d.resolved_at") + ` AND d.timeliness = 'on_time' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN ` + in("d.resolved_at") + ` AND d.timeliness = 'late' THEN 1 ELSE 0 END), 0)
+		FROM dossiers d JOIN units u ON u.id = d.unit_id`
+	if len(c.where) > 0 {
+		query += " WHERE " + strings.Join(c.where, " AND ")
+	}
+	out := report.Stats{From: from, To: to}
+	err = db.read.QueryRowContext(ctx, query, c.args...).Scan(&out.ReceivedDesk, &out.ReceivedPost, &out.ReceivedOnline,
+		&out.CohortEarly, &out.CohortOnTime, &out.ResolvedEarly, &out.ResolvedOnTime, &out.ResolvedLate)
+	if err != nil {
+		return out, fmt.Errorf("scan stats: %w", err)
+	}
+	return out, nil
+}
