@@ -11,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/internal/auth"
+	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/unit"
 	"github.com/motcua/motcua/internal/web"
@@ -215,4 +218,52 @@ func TestOverseerReport(t *testing.T) {
 	overseer.open(strings.TrimPrefix(href, base))
 	overseer.expect("commune report", "Xã", "Tỷ lệ")
 	overseer.widths("commune report")
+}
+
+// TestLateDossierApology: a dossier received a month ago (through the engine, with its past
+// receipt time) is past its appointment; the leader's page says an apology is needed, the
+// leader issues it with a new date, and the apology letter prints.
+func TestLateDossierApology(t *testing.T) {
+	db, base := startDemo(t)
+	ctx := context.Background()
+	u, err := db.UserByEmail(ctx, "tiepnhan.thanhba@demo.motcua.vn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, _ := db.Assignments(ctx, u.ID)
+	centre, err := db.UnitByCode(ctx, "08152.TTPVHCC", unit.DateOf(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.Procedure(ctx, "1.004873") // 3 working days
+	if err != nil {
+		t.Fatal(err)
+	}
+	var comps []dossier.Component
+	for _, c := range p.Latest().Components {
+		comps = append(comps, dossier.Component{Name: c.Name, Received: true})
+	}
+	d, err := db.Receive(ctx, auth.Actor{UserID: u.ID, Assignments: as}, store.IntakeRequest{UnitID: centre.ID,
+		ProcedureCode: "1.004873", Channel: dossier.AtDesk, Components: comps, At: time.Now().AddDate(0, 0, -30),
+		Applicant: dossier.Applicant{Name: "Phùng Thị Ngọc", IDNumber: "025192004321", Address: "Thanh Ba, Phú Thọ"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leader := newChromium(t, base).tab("leader")
+	signIn(leader, "lanhdao.thanhba@demo.motcua.vn")
+	leader.open("/dossiers/" + d.ID)
+	leader.expect("late dossier", "cần văn bản xin lỗi và hẹn lại ngày trả kết quả")
+	newDue := time.Now().In(calendar.Location()).AddDate(0, 0, 7).Format("2006-01-02T15:04")
+	leader.fill(map[string]string{`form[action$="/actions/apologise"] textarea[name=reason]`: "Cần xác minh thêm với Công an xã",
+		`form[action$="/actions/apologise"] input[name=new_due]`: newDue})
+	leader.submit(`form[action$="/actions/apologise"] button[type=submit]`)
+	leader.expect("apology recorded", "Cần xác minh thêm với Công an xã")
+	leader.widths("late dossier")
+	if status, ctype, head := leader.fetch("/dossiers/" + d.ID + "/print/apology"); status != 200 || !strings.HasPrefix(ctype, "application/pdf") || head != "%PDF-" {
+		t.Fatalf("apology letter: %d %s %q", status, ctype, head)
+	}
+	got, _ := db.Dossier(ctx, d.ID)
+	if got.Apologies != 1 || got.ExtendedDue.IsZero() {
+		t.Fatalf("after the apology: %+v", got)
+	}
 }
