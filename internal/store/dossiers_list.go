@@ -8,7 +8,6 @@ import (
 
 	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/dossier"
-	"github.com/motcua/motcua/internal/user"
 )
 
 // DossierFilter selects dossiers for lists and the register.
@@ -60,19 +59,12 @@ type WorkItem struct {
 // a role they hold in a unit covering the step's unit; the most urgent first.
 func (db *DB) WorkQueue(ctx context.Context, actor auth.Actor, limit int) ([]WorkItem, error) {
 	var c conds
-	ors := []string{"s.assignee_id = " + c.arg(actor.UserID)}
-	for _, as := range actor.Assignments {
-		if as.Role != user.Receiver && as.Role != user.Handler && as.Role != user.Approver {
-			continue
-		}
-		ors = append(ors, fmt.Sprintf("(s.assignee_id IS NULL AND s.role = %s AND substr(su.path, 1, %d) = %s)",
-			c.arg(string(as.Role)), len(as.UnitPath), c.arg(as.UnitPath)))
-	}
+	own := ownWork(&c, actor)
 	if actor.SystemAdmin {
-		ors = append(ors, "s.assignee_id IS NULL")
+		own = "(" + own + " OR s.assignee_id IS NULL)"
 	}
 	c.add("s.finished_at IS NULL")
-	c.add("(" + strings.Join(ors, " OR ") + ")")
+	c.add(own)
 	query := finishQuery(`SELECT `+dossierColumns+`, `+stepColumns+` FROM dossier_steps s
 		JOIN dossiers d ON d.id = s.dossier_id JOIN units su ON su.id = s.unit_id`, c.where, "s.due_at, d.due_at", limit)
 	return queryAll(ctx, db.read, "work queue", func(r interface{ Scan(...any) error }) (WorkItem, error) {

@@ -5,7 +5,6 @@
 package web
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -102,24 +101,3 @@ func newServer(db *store.DB, logger *slog.Logger, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// CleanupSessions deletes expired sessions every interval until ctx ends. The serve command
-// runs it in the background (later the job runner takes it over).
-func CleanupSessions(ctx context.Context, db *store.DB, logger *slog.Logger, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			n, err := db.Sessions().DeleteExpired(ctx)
-			if err != nil {
-				logger.Error("delete expired sessions", "err", err)
-				continue
-			}
-			if n > 0 {
-				logger.Info("deleted expired sessions", "count", n)
-			}
-		}
-	}
-}
