@@ -100,4 +100,3 @@ func newServer(db *store.DB, logger *slog.Logger, cfg Config) (*Server, error) {
 	}
 	return s, nil
 }
-
