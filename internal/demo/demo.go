@@ -237,6 +237,9 @@ func Load(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("demo: dossiers of 2022: %w", err)
 		}
+		if err := l.qms2022(ctx); err != nil {
+			return nil, fmt.Errorf("demo: QMS of 2022: %w", err)
+		}
 	}
 	if l.res.UnitsCreated+l.res.UsersCreated+l.res.DossiersCreated > 0 {
 		err := db.Audit(ctx, store.AuditEvent{At: opts.Now, Action: "demo.load", ObjectType: "demo", ObjectID: provinceCode,

@@ -125,6 +125,7 @@ func TestDossiers2022(t *testing.T) {
 				t.Fatalf("register: %+v (%v)", tally, err)
 			}
 			mixes(t, db, raw)
+			qms2022Check(t, db, raw)
 			again, err := demo.Load(ctx, db, demo.Options{Now: now})
 			if err != nil || again.DossiersCreated != 0 {
 				t.Fatalf("second load: %d dossiers, %v", again.DossiersCreated, err)

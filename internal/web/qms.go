@@ -50,6 +50,18 @@ func (s *Server) qmsRoutes(app *http.ServeMux) {
 	route(app, "GET /qms/objectives/{obj}", s.signedIn(s.showQMSObjective))
 	route(app, "POST /qms/objectives/{obj}", s.signedIn(s.updateQMSObjective))
 	route(app, "POST /qms/objectives/{obj}/results", s.signedIn(s.recordQMSObjectiveResult))
+	route(app, "POST /qms/objectives/{obj}/raise", s.signedIn(s.raiseFromObjective))
+
+	// Nonconformities and corrective actions (part 3).
+	route(app, "GET /qms/units/{id}/nonconformities", s.signedIn(s.qmsNonconformities))
+	route(app, "POST /qms/units/{id}/nonconformities", s.signedIn(s.raiseQMSNonconformity))
+	route(app, "POST /qms/units/{id}/nonconformities/raise", s.signedIn(s.runQMSRaising))
+	route(app, "GET /qms/nonconformities/{nc}", s.signedIn(s.showQMSNC))
+	route(app, "POST /qms/nonconformities/{nc}/plan", s.signedIn(s.planQMSNC))
+	route(app, "POST /qms/nonconformities/{nc}/implement", s.signedIn(s.implementQMSNC))
+	route(app, "POST /qms/nonconformities/{nc}/verify", s.signedIn(s.verifyQMSNC))
+	route(app, "POST /qms/nonconformities/{nc}/close", s.signedIn(s.closeQMSNC))
+	route(app, "POST /qms/nonconformities/{nc}/dismiss", s.signedIn(s.dismissQMSNC))
 }
 
 // qmsUploadRoutes registers the attachment upload on the outer mux with the portal's
@@ -241,7 +253,7 @@ func (s *Server) qmsDashboard(w http.ResponseWriter, r *http.Request, u unit.Uni
 }
 
 // qmsDashboardExtras adds the parts of the dashboard beyond documents: the objectives of
-// the year with the missed ones flagged for the leader.
+// the year with the missed ones flagged for the leader, and the nonconformities.
 func (s *Server) qmsDashboardExtras(r *http.Request, u unit.Unit, data map[string]any) error {
 	year := s.cfg.Now().In(vnZone).Year()
 	views, err := s.objectiveViews(r, u.ID, year)
@@ -255,7 +267,7 @@ func (s *Server) qmsDashboardExtras(r *http.Request, u unit.Unit, data map[strin
 		}
 	}
 	data["Year"], data["Objectives"], data["Missed"] = year, views, missed
-	return nil
+	return s.qmsNCSummary(r, u, data)
 }
 
 // personChoice is an official in a picker.
@@ -344,7 +356,8 @@ func (s *Server) qmsTrail(r *http.Request, objectType, id string) ([]trailRow, e
 // "qms.event.<name>".
 var qmsEvents = []string{"doc_create", "doc_update", "doc_submit", "doc_review", "doc_approve", "doc_return",
 	"doc_publish", "doc_withdraw", "doc_revise", "doc_acknowledge", "attachment_add", "attachment_delete",
-	"attachment_download", "readers_add", "reader_remove", "objective_create", "objective_update", "objective_result"}
+	"attachment_download", "readers_add", "reader_remove", "objective_create", "objective_update", "objective_result",
+	"nc_raise", "nc_raise_auto", "nc_evidence", "nc_plan", "nc_implement", "nc_verify", "nc_close", "nc_dismiss"}
 
 // qmsEnumKeys lists the message keys built at run time from the QMS enumerations, for the
 // catalog test.
@@ -355,6 +368,15 @@ func qmsEnumKeys() map[string]string {
 	}
 	for _, c := range qms.Comparisons {
 		keys["qms.comparison_"+string(c)] = "qms.Comparisons"
+	}
+	for _, src := range qms.Sources {
+		keys["qms.source_"+string(src)], keys["qms.nc_auto_"+string(src)] = "qms.Sources", "qms.Sources"
+	}
+	for _, st := range qms.NCStatuses {
+		keys["qms.nc_status_"+string(st)] = "qms.NCStatuses"
+	}
+	for _, f := range ncFilters {
+		keys["qms.nc_show_"+f] = "ncFilters"
 	}
 	return keys
 }

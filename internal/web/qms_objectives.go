@@ -242,18 +242,25 @@ func (s *Server) qmsObjectivePage(w http.ResponseWriter, r *http.Request, status
 	p.Active = "nav.qms"
 	p.Title = o.Title
 	p.Data = map[string]any{"Unit": u, "Tab": "objectives", "O": view, "Access": acc, "Trail": trail,
-		"Comparisons": qms.Comparisons, "Months": qms.YearMonths(o.Year)}
+		"Comparisons": qms.Comparisons, "Months": qms.YearMonths(o.Year), "RaiseNC": acc.Manage}
 	s.render(w, r, status, "qms_objective", p)
 }
 
 // objectiveStep runs a change on the objective for an official with ManageQMS, and shows
 // the page again with the form as typed when it is refused.
 func (s *Server) objectiveStep(w http.ResponseWriter, r *http.Request, run func(o store.ObjectiveRow) error, flashKey string) {
+	s.objectiveStepTo(w, r, func(o store.ObjectiveRow) (string, error) { return "", run(o) }, flashKey)
+}
+
+// objectiveStepTo is objectiveStep for a change that leads elsewhere: run returns the page
+// to go to ("" for the objective's).
+func (s *Server) objectiveStepTo(w http.ResponseWriter, r *http.Request, run func(o store.ObjectiveRow) (string, error), flashKey string) {
 	o, acc, ok := s.loadQMSObjective(w, r, auth.ManageQMS)
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	if err := run(o); err != nil {
+	target, err := run(o)
+	if err != nil {
 		e, ok := failure.As(err)
 		if !ok {
 			s.serverError(w, r, err)
@@ -269,7 +276,10 @@ func (s *Server) objectiveStep(w http.ResponseWriter, r *http.Request, run func(
 		return
 	}
 	s.flash(r, flashKey, o.Title)
-	http.Redirect(w, r, "/qms/objectives/"+o.ID, http.StatusSeeOther)
+	if target == "" {
+		target = "/qms/objectives/" + o.ID
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
 func (s *Server) updateQMSObjective(w http.ResponseWriter, r *http.Request) {

@@ -285,3 +285,110 @@ func TestQMSObjectivesWeb(t *testing.T) {
 		}
 	})
 }
+
+func TestQMSNonconformitiesWeb(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		k := newPortalDesk(t, db)
+		atClock(t, k.fixture, vnAt(2026, 6, 15, 9, 0))
+		isoUser := k.official(t, "iso.a@demo.motcua.vn", "Đỗ Thị Thư", k.a, user.QMS)
+		isoB := k.official(t, "iso.b@demo.motcua.vn", "Ngô Văn Khác", k.b, user.QMS)
+		iso, leader, receiver := signedIn(t, k.fixture, isoUser), signedIn(t, k.fixture, k.approverUser), signedIn(t, k.fixture, k.receiverA)
+		late := k.resolve(t, k.receive(t, vnAt(2026, 3, 2, 10, 0), "Trần Văn Muộn"), vnAt(2026, 3, 20, 9, 0))
+
+		// The data of March is checked on demand: one record for the late dossier.
+		base := "/qms/units/" + k.a.ID + "/nonconformities"
+		code, body, _ := iso.post(base+"/raise", url.Values{"month": {"2027-01"}})
+		wantPage(t, "future month", code, http.StatusUnprocessableEntity, body, "Chọn một tháng đã bắt đầu.")
+		if code, body, _ := iso.post(base+"/raise", url.Values{"month": {"2026-03"}}); code != http.StatusSeeOther {
+			t.Fatalf("raise: %d\n%s", code, body)
+		}
+		code, body, _ = iso.get(base + "?show=all")
+		wantPage(t, "list", code, 200, body, "1 điểm không phù hợp mới", "Hồ sơ giải quyết quá hạn tháng 03/2026 (1 hồ sơ)")
+		list, _ := db.Nonconformities(ctx, store.NCFilter{UnitID: k.a.ID})
+		if len(list) != 1 {
+			t.Fatalf("records: %+v", list)
+		}
+		nc := "/qms/nonconformities/" + list[0].ID
+		code, body, _ = iso.get(nc)
+		wantPage(t, "record", code, 200, body, late.Code, "/dossiers/"+late.ID)
+
+		// The corrective action: planned by the secretary, done by its owner (a receiver
+		// without QMS roles), verified by someone else, then closed.
+		plan := url.Values{"root_cause": {"Thiếu cán bộ thẩm định"}, "action": {"Bổ sung người thẩm định dự phòng"},
+			"owner_id": {k.receiverA.ID}, "due_on": {"2026-04-10"}}
+		if code, body, _ := iso.post(nc+"/plan", plan); code != http.StatusSeeOther {
+			t.Fatalf("plan: %d\n%s", code, body)
+		}
+		code, body, _ = leader.get("/qms/units/" + k.a.ID)
+		wantPage(t, "overdue on the dashboard", code, 200, body, "1 hành động khắc phục quá hạn")
+		code, body, _ = leader.post(nc+"/close", nil)
+		wantPage(t, "close unverified", code, http.StatusConflict, body, "không đóng được")
+		if code, _, _ := receiver.get(nc); code != 200 {
+			t.Fatalf("owner opens the record: %d", code)
+		}
+		if code, body, _ := receiver.post(nc+"/implement", url.Values{"note": {"Đã phân công"}}); code != http.StatusSeeOther {
+			t.Fatalf("implement: %d\n%s", code, body)
+		}
+		if code, _, _ := receiver.post(nc+"/verify", url.Values{"effective": {"yes"}, "verification": {"x"}}); code != http.StatusForbidden {
+			t.Fatalf("owner without the right verifies: %d", code)
+		}
+		if code, body, _ := iso.post(nc+"/verify", url.Values{"effective": {"yes"}, "verification": {"Tháng 5 không còn hồ sơ trễ"}}); code != http.StatusSeeOther {
+			t.Fatalf("verify: %d\n%s", code, body)
+		}
+		if code, body, _ := leader.post(nc+"/close", nil); code != http.StatusSeeOther {
+			t.Fatalf("close: %d\n%s", code, body)
+		}
+		code, body, _ = iso.get(nc)
+		wantPage(t, "closed", code, 200, body, "Đã đóng", "Tháng 5 không còn hồ sơ trễ")
+
+		// The owner of an action never verifies it, even with the right to.
+		code, body, h := iso.post(base, url.Values{"source": {"complaint"}, "title": {"Phản ánh về thái độ phục vụ"}})
+		own := "/qms/nonconformities/" + created(t, code, body, h)
+		plan.Set("owner_id", isoUser.ID)
+		for _, p := range []string{"/plan", "/implement"} {
+			if code, body, _ := iso.post(own+p, plan); code != http.StatusSeeOther {
+				t.Fatalf("%s: %d\n%s", p, code, body)
+			}
+		}
+		code, body, _ = iso.post(own+"/verify", url.Values{"effective": {"yes"}, "verification": {"Tự kiểm tra"}})
+		wantPage(t, "owner verifies", code, http.StatusForbidden, body, "không tự kiểm tra hiệu lực")
+
+		// A missed objective month raised from the objective's page.
+		o := qms.Objective{UnitID: k.a.ID, Year: 2026, Title: "Đúng hạn 98%", Measure: qms.OnTimeRate, Comparison: qms.AtLeast, Target: 98}
+		if err := db.CreateObjective(ctx, &o, isoUser.ID); err != nil {
+			t.Fatal(err)
+		}
+		code, body, h = iso.post("/qms/objectives/"+o.ID+"/raise", url.Values{"month": {"2026-03"}})
+		if code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/qms/nonconformities/") {
+			t.Fatalf("raise from objective: %d %s\n%s", code, h.Get("Location"), body)
+		}
+		code, body, _ = iso.post("/qms/objectives/"+o.ID+"/raise", url.Values{"month": {"2026-04"}})
+		wantPage(t, "raise a month not missed", code, http.StatusConflict, body, "không bị đánh giá là không đạt")
+
+		// Permissions.
+		for _, tc := range []struct {
+			c    *client
+			path string
+			post bool
+			want int
+		}{
+			{signedIn(t, k.fixture, isoB), nc, false, http.StatusNotFound},
+			{signedIn(t, k.fixture, isoB), base, false, http.StatusNotFound},
+			{signedIn(t, k.fixture, k.adminA), nc, false, http.StatusOK},
+			{signedIn(t, k.fixture, k.adminA), own + "/plan", true, http.StatusForbidden},
+			{receiver, base, false, http.StatusForbidden},
+			{leader, base + "/raise", true, http.StatusForbidden},
+		} {
+			var code int
+			if tc.post {
+				code, _, _ = tc.c.post(tc.path, url.Values{"month": {"2026-03"}})
+			} else {
+				code, _, _ = tc.c.get(tc.path)
+			}
+			if code != tc.want {
+				t.Errorf("%s: %d, want %d", tc.path, code, tc.want)
+			}
+		}
+	})
+}
