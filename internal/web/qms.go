@@ -62,6 +62,16 @@ func (s *Server) qmsRoutes(app *http.ServeMux) {
 	route(app, "POST /qms/nonconformities/{nc}/verify", s.signedIn(s.verifyQMSNC))
 	route(app, "POST /qms/nonconformities/{nc}/close", s.signedIn(s.closeQMSNC))
 	route(app, "POST /qms/nonconformities/{nc}/dismiss", s.signedIn(s.dismissQMSNC))
+
+	// Management reviews (part 4).
+	route(app, "GET /qms/units/{id}/reviews", s.signedIn(s.qmsReviews))
+	route(app, "POST /qms/units/{id}/reviews", s.signedIn(s.createQMSReview))
+	route(app, "GET /qms/reviews/{rev}", s.signedIn(s.showQMSReview))
+	route(app, "POST /qms/reviews/{rev}", s.signedIn(s.updateQMSReview))
+	route(app, "POST /qms/reviews/{rev}/outputs", s.signedIn(s.addQMSReviewOutput))
+	route(app, "POST /qms/reviews/{rev}/outputs/{out}/done", s.signedIn(s.doneQMSReviewOutput))
+	route(app, "POST /qms/reviews/{rev}/finalize", s.signedIn(s.finalizeQMSReview))
+	route(app, "GET /qms/reviews/{rev}/minutes.pdf", s.signedIn(s.qmsReviewMinutes))
 }
 
 // qmsUploadRoutes registers the attachment upload on the outer mux with the portal's
@@ -267,6 +277,13 @@ func (s *Server) qmsDashboardExtras(r *http.Request, u unit.Unit, data map[strin
 		}
 	}
 	data["Year"], data["Objectives"], data["Missed"] = year, views, missed
+	reviews, err := s.db.Reviews(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	if len(reviews) > 0 {
+		data["LastReview"] = reviews[0]
+	}
 	return s.qmsNCSummary(r, u, data)
 }
 
@@ -357,7 +374,8 @@ func (s *Server) qmsTrail(r *http.Request, objectType, id string) ([]trailRow, e
 var qmsEvents = []string{"doc_create", "doc_update", "doc_submit", "doc_review", "doc_approve", "doc_return",
 	"doc_publish", "doc_withdraw", "doc_revise", "doc_acknowledge", "attachment_add", "attachment_delete",
 	"attachment_download", "readers_add", "reader_remove", "objective_create", "objective_update", "objective_result",
-	"nc_raise", "nc_raise_auto", "nc_evidence", "nc_plan", "nc_implement", "nc_verify", "nc_close", "nc_dismiss"}
+	"nc_raise", "nc_raise_auto", "nc_evidence", "nc_plan", "nc_implement", "nc_verify", "nc_close", "nc_dismiss",
+	"review_create", "review_update", "review_output", "review_output_done", "review_finalize"}
 
 // qmsEnumKeys lists the message keys built at run time from the QMS enumerations, for the
 // catalog test.
@@ -377,6 +395,15 @@ func qmsEnumKeys() map[string]string {
 	}
 	for _, f := range ncFilters {
 		keys["qms.nc_show_"+f] = "ncFilters"
+	}
+	for _, k := range qms.OutputKinds {
+		keys["qms.output_"+string(k)] = "qms.OutputKinds"
+	}
+	for _, st := range []qms.ReviewStatus{qms.ReviewDraft, qms.ReviewFinal} {
+		keys["qms.review_status_"+string(st)] = "qms.ReviewStatus"
+	}
+	for _, res := range qms.AuditResults {
+		keys["qms.audit_result_"+string(res)] = "qms.AuditResults"
 	}
 	return keys
 }

@@ -392,3 +392,54 @@ func TestQMSNonconformitiesWeb(t *testing.T) {
 		}
 	})
 }
+
+func TestQMSReviewsWeb(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		k := newPortalDesk(t, db)
+		atClock(t, k.fixture, vnAt(2026, 7, 3, 9, 0))
+		isoUser := k.official(t, "iso.a@demo.motcua.vn", "Đỗ Thị Thư", k.a, user.QMS)
+		iso, leader := signedIn(t, k.fixture, isoUser), signedIn(t, k.fixture, k.approverUser)
+		k.resolve(t, k.receive(t, vnAt(2026, 3, 2, 9, 0), "Nguyễn Văn Sớm"), vnAt(2026, 3, 3, 9, 0))
+		k.resolve(t, k.receive(t, vnAt(2026, 3, 2, 10, 0), "Trần Văn Muộn"), vnAt(2026, 3, 20, 9, 0))
+
+		base := "/qms/units/" + k.a.ID + "/reviews"
+		code, body, _ := iso.get(base)
+		wantPage(t, "reviews", code, 200, body, "Xem xét của lãnh đạo về hệ thống quản lý chất lượng năm 2026", "2026-01-01")
+		form := url.Values{"title": {"Xem xét 6 tháng đầu năm 2026"}, "from": {"2026-06-30"}, "to": {"2026-01-01"}, "held_on": {"2026-07-03"},
+			"chair": {"Hoàng Văn Duyệt"}, "participants": {"Lãnh đạo UBND, công chức một cửa"}, "notes": {"Tỷ lệ đúng hạn chưa đạt."}}
+		code, body, _ = iso.post(base, form)
+		wantPage(t, "reversed period", code, http.StatusUnprocessableEntity, body, "Ngày kết thúc trước ngày bắt đầu.")
+		form.Set("from", "2026-01-01")
+		form.Set("to", "2026-06-30")
+		if code, _, _ := leader.post(base, form); code != http.StatusForbidden {
+			t.Fatalf("leader creates: %d", code)
+		}
+		code, body, h := iso.post(base, form)
+		rv := "/qms/reviews/" + created(t, code, body, h)
+		code, body, _ = iso.get(rv)
+		wantPage(t, "review", code, 200, body, "Hồ sơ tiếp nhận: 2; tỷ lệ trước hạn và đúng hạn: 50,00% (1/2)", "Tỷ lệ đúng hạn chưa đạt.")
+		code, body, _ = iso.post(rv+"/outputs", url.Values{"kind": {"action"}, "text": {"Bổ sung cán bộ"}})
+		wantPage(t, "action without owner", code, http.StatusUnprocessableEntity, body, "Chọn người thực hiện.")
+		if code, body, _ := iso.post(rv+"/outputs", url.Values{"kind": {"action"}, "text": {"Bổ sung cán bộ thẩm định"},
+			"owner_id": {isoUser.ID}, "due_on": {"2026-09-30"}}); code != http.StatusSeeOther {
+			t.Fatalf("output: %d\n%s", code, body)
+		}
+		code, body, h = iso.get(rv + "/minutes.pdf")
+		if code != 200 || h.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF-") {
+			t.Fatalf("minutes: %d %s", code, h.Get("Content-Type"))
+		}
+		if code, _, _ := iso.post(rv+"/finalize", nil); code != http.StatusSeeOther { // the secretary may finalise too
+			t.Fatalf("finalize: %d", code)
+		}
+		code, body, _ = iso.post(rv, form)
+		wantPage(t, "edit final", code, http.StatusConflict, body, "Biên bản đã hoàn thành")
+		code, body, _ = leader.get("/qms/units/" + k.a.ID)
+		wantPage(t, "dashboard", code, 200, body, "Xem xét 6 tháng đầu năm 2026")
+		if code, _, _ := signedIn(t, k.fixture, k.adminB).get(rv); code != http.StatusNotFound {
+			t.Fatalf("other commune: %d", code)
+		}
+		if code, _, _ := signedIn(t, k.fixture, k.adminB).get(rv + "/minutes.pdf"); code != http.StatusNotFound {
+			t.Fatalf("other commune's minutes: %d", code)
+		}
+	})
+}
