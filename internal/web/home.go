@@ -55,19 +55,3 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "home", p)
 }
-
-// area renders the landing page of a part of motcua that later issues fill in (dossiers,
-// procedures, reports, ISO): it says what the area will hold and checks the permission
-// now, so navigation and access rules are settled from the start.
-func (s *Server) area(name string, need auth.Action) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if !actor(r).CanAnywhere(need) {
-			s.forbidden(w, r)
-			return
-		}
-		p := s.newPage(r, "area."+name+".title")
-		p.Active = "nav." + name
-		p.Data = map[string]any{"Area": name}
-		s.render(w, r, http.StatusOK, "area", p)
-	}
-}

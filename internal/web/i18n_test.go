@@ -87,9 +87,6 @@ func TestCatalogsComplete(t *testing.T) {
 	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
 		used["weekday."+d] = "weekday"
 	}
-	for _, a := range []string{"dossiers", "procedures", "reports", "qms"} {
-		used["area."+a+".title"], used["area."+a+".intro"] = "area", "area"
-	}
 	for key, where := range used {
 		for _, lang := range []string{"vi", "en"} {
 			if _, ok := cat.Lookup(lang, key); !ok {
