@@ -266,4 +266,42 @@ func TestLateDossierApology(t *testing.T) {
 	if got.Apologies != 1 || got.ExtendedDue.IsZero() {
 		t.Fatalf("after the apology: %+v", got)
 	}
+
+	// The result is ready late; the QMS secretary finds it as an automatic nonconformity.
+	for _, email := range []string{"tiepnhan.thanhba@demo.motcua.vn", "xuly.thanhba@demo.motcua.vn", "lanhdao.thanhba@demo.motcua.vn"} {
+		got, err = db.Act(ctx, actorOf(t, db, email), dossier.Command{DossierID: got.ID, Version: got.Version, Action: dossier.ActForward})
+		if err != nil {
+			t.Fatalf("%s forwards: %v", email, err)
+		}
+	}
+	if got.State != dossier.Ready || got.Timeliness != "late" {
+		t.Fatalf("resolved: %s %s", got.State, got.Timeliness)
+	}
+	commune, err := db.UnitByCode(ctx, "08152", unit.DateOf(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	iso := newChromium(t, base).tab("QMS secretary")
+	signIn(iso, "iso.thanhba@demo.motcua.vn")
+	iso.open("/qms/units/" + commune.ID) // the dashboard raises what the month's data shows
+	iso.widths("QMS dashboard")
+	iso.open("/qms/units/" + commune.ID + "/nonconformities")
+	iso.expect("nonconformities", "Hồ sơ giải quyết quá hạn")
+	iso.widths("nonconformities")
+	iso.open(strings.TrimPrefix(get(iso, "first nonconformity", attr(`a[href^="/qms/nonconformities/"]`, "href")), base))
+	iso.expect("the nonconformity's evidence", got.Code)
+}
+
+// actorOf is a demo official as the engine sees them.
+func actorOf(t *testing.T, db *store.DB, email string) auth.Actor {
+	t.Helper()
+	u, err := db.UserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := db.Assignments(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auth.Actor{UserID: u.ID, Assignments: as}
 }
