@@ -72,6 +72,16 @@ func (s *Server) qmsRoutes(app *http.ServeMux) {
 	route(app, "POST /qms/reviews/{rev}/outputs/{out}/done", s.signedIn(s.doneQMSReviewOutput))
 	route(app, "POST /qms/reviews/{rev}/finalize", s.signedIn(s.finalizeQMSReview))
 	route(app, "GET /qms/reviews/{rev}/minutes.pdf", s.signedIn(s.qmsReviewMinutes))
+
+	// Internal audits (part 5).
+	route(app, "GET /qms/units/{id}/audits", s.signedIn(s.qmsAudits))
+	route(app, "POST /qms/units/{id}/audits", s.signedIn(s.createQMSProgramme))
+	route(app, "POST /qms/programmes/{prog}/plans", s.signedIn(s.createQMSAuditPlan))
+	route(app, "GET /qms/audits/{plan}", s.signedIn(s.showQMSAudit))
+	route(app, "POST /qms/audits/{plan}/items", s.signedIn(s.addQMSAuditItem))
+	route(app, "POST /qms/audits/{plan}/items/{item}", s.signedIn(s.recordQMSFinding))
+	route(app, "POST /qms/audits/{plan}/complete", s.signedIn(s.completeQMSAudit))
+	route(app, "GET /qms/audits/{plan}/report.pdf", s.signedIn(s.qmsAuditReport))
 }
 
 // qmsUploadRoutes registers the attachment upload on the outer mux with the portal's
@@ -284,6 +294,9 @@ func (s *Server) qmsDashboardExtras(r *http.Request, u unit.Unit, data map[strin
 	if len(reviews) > 0 {
 		data["LastReview"] = reviews[0]
 	}
+	if data["Audits"], err = s.db.AuditPlans(r.Context(), store.AuditPlanFilter{Under: []string{u.Path}, Year: year}); err != nil {
+		return err
+	}
 	return s.qmsNCSummary(r, u, data)
 }
 
@@ -375,7 +388,8 @@ var qmsEvents = []string{"doc_create", "doc_update", "doc_submit", "doc_review",
 	"doc_publish", "doc_withdraw", "doc_revise", "doc_acknowledge", "attachment_add", "attachment_delete",
 	"attachment_download", "readers_add", "reader_remove", "objective_create", "objective_update", "objective_result",
 	"nc_raise", "nc_raise_auto", "nc_evidence", "nc_plan", "nc_implement", "nc_verify", "nc_close", "nc_dismiss",
-	"review_create", "review_update", "review_output", "review_output_done", "review_finalize"}
+	"review_create", "review_update", "review_output", "review_output_done", "review_finalize",
+	"programme_create", "audit_plan", "audit_item", "audit_finding", "audit_complete"}
 
 // qmsEnumKeys lists the message keys built at run time from the QMS enumerations, for the
 // catalog test.
@@ -404,6 +418,9 @@ func qmsEnumKeys() map[string]string {
 	}
 	for _, res := range qms.AuditResults {
 		keys["qms.audit_result_"+string(res)] = "qms.AuditResults"
+	}
+	for _, st := range []qms.AuditStatus{qms.AuditPlanned, qms.AuditDone} {
+		keys["qms.audit_status_"+string(st)] = "qms.AuditStatus"
 	}
 	return keys
 }

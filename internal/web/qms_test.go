@@ -443,3 +443,60 @@ func TestQMSReviewsWeb(t *testing.T) {
 		}
 	})
 }
+
+func TestQMSAuditsWeb(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		k := newQMSFixture(t, db)
+		iso, isoB := signedIn(t, k.fixture, k.isoA), signedIn(t, k.fixture, k.isoB)
+		base := "/qms/units/" + k.a.ID + "/audits"
+		if code, body, _ := iso.post(base, url.Values{"year": {"2026"}, "title": {"Chương trình đánh giá nội bộ năm 2026"}}); code != http.StatusSeeOther {
+			t.Fatalf("programme: %d\n%s", code, body)
+		}
+		progs, _ := db.Programmes(ctx, k.a.ID)
+		if len(progs) != 1 {
+			t.Fatalf("programmes: %+v", progs)
+		}
+		plans := "/qms/programmes/" + progs[0].ID + "/plans"
+		form := url.Values{"unit_id": {k.a.ID}, "planned_on": {"2026-10-15"}, "scope": {"Toàn bộ hệ thống"}, "auditors": {k.isoA.ID}}
+		code, body, _ := iso.post(plans, form)
+		wantPage(t, "auditor of the audited unit", code, http.StatusUnprocessableEntity, body, "không được đánh giá chính đơn vị mình")
+		if code, _, _ := isoB.post(plans, form); code != http.StatusNotFound {
+			t.Fatalf("other commune plans in A's programme: %d", code)
+		}
+		form.Set("auditors", k.isoB.ID)
+		code, body, h := iso.post(plans, form)
+		plan := "/qms/audits/" + created(t, code, body, h)
+		items, _ := db.AuditItems(ctx, strings.TrimPrefix(plan, "/qms/audits/"))
+		item := plan + "/items/" + items[len(items)-3].ID
+
+		// Only the plan's auditors record findings; the auditor from commune B opens the plan
+		// without any role in A.
+		code, body, _ = iso.post(item, url.Values{"result": {"minor"}, "evidence": {"x"}})
+		wantPage(t, "not an auditor", code, http.StatusForbidden, body, "Chỉ chuyên gia đánh giá")
+		code, body, _ = isoB.get(plan)
+		wantPage(t, "auditor's page", code, 200, body, "Không phù hợp nhỏ", "Kết thúc đánh giá")
+		code, body, _ = isoB.post(item, url.Values{"result": {"minor"}, "evidence": {""}})
+		wantPage(t, "finding without evidence", code, http.StatusUnprocessableEntity, body, "Ghi bằng chứng")
+		if code, body, _ := isoB.post(item, url.Values{"result": {"minor"}, "evidence": {"Chưa họp xem xét năm 2025"}}); code != http.StatusSeeOther {
+			t.Fatalf("finding: %d\n%s", code, body)
+		}
+		code, body, _ = iso.get(plan)
+		wantPage(t, "plan with a finding", code, 200, body, "Chưa họp xem xét năm 2025", "xem điểm không phù hợp")
+		if code, body, _ := isoB.post(plan+"/complete", url.Values{"conclusion": {"Hệ thống được duy trì, cần họp xem xét."}}); code != http.StatusSeeOther {
+			t.Fatalf("complete: %d\n%s", code, body)
+		}
+		code, body, h = iso.get(plan + "/report.pdf")
+		if code != 200 || h.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF-") {
+			t.Fatalf("report: %d %s", code, h.Get("Content-Type"))
+		}
+		code, body, _ = iso.get("/qms/units/" + k.a.ID)
+		wantPage(t, "dashboard", code, 200, body, "Đã kết thúc", "1 điểm không phù hợp")
+		if code, _, _ := signedIn(t, k.fixture, k.adminB).get(plan); code != http.StatusNotFound {
+			t.Fatalf("other commune's admin: %d", code)
+		}
+		if code, _, _ := isoB.get("/qms/units/" + k.a.ID); code != http.StatusNotFound {
+			t.Fatalf("the auditor from B on A's dashboard: %d", code)
+		}
+	})
+}
