@@ -58,12 +58,7 @@ func (p Programme) Validate() error {
 	if p.Year < 2000 || p.Year > 2200 {
 		errs = append(errs, failure.InvalidField("year", "qms.year_invalid"))
 	}
-	switch n := utf8.RuneCountInString(p.Title); {
-	case n == 0:
-		errs = append(errs, failure.InvalidField("title", "qms.title_required"))
-	case n > maxTitle:
-		errs = append(errs, failure.InvalidField("title", "qms.text_too_long", maxTitle))
-	}
+	errs = addErr(errs, checkText("title", p.Title, maxTitle, true))
 	return errs.Err()
 }
 
@@ -93,12 +88,7 @@ func (p *AuditPlan) Normalize() {
 // Validate checks a plan: a scope, a day and at least one auditor.
 func (p AuditPlan) Validate() error {
 	var errs failure.List
-	switch n := utf8.RuneCountInString(p.Scope); {
-	case n == 0:
-		errs = append(errs, failure.InvalidField("scope", "qms.text_required"))
-	case n > maxNote:
-		errs = append(errs, failure.InvalidField("scope", "qms.text_too_long", maxNote))
-	}
+	errs = addErr(errs, checkText("scope", p.Scope, maxNote, true))
 	if p.PlannedOn.IsZero() {
 		errs = append(errs, failure.InvalidField("planned_on", "qms.date_required"))
 	}

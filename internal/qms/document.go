@@ -129,12 +129,7 @@ func (d Document) Validate() error {
 	if !d.Kind.Valid() {
 		errs = append(errs, failure.InvalidField("kind", "qms.doc_kind_invalid"))
 	}
-	switch n := utf8.RuneCountInString(d.Title); {
-	case n == 0:
-		errs = append(errs, failure.InvalidField("title", "qms.title_required"))
-	case n > maxTitle:
-		errs = append(errs, failure.InvalidField("title", "qms.text_too_long", maxTitle))
-	}
+	errs = addErr(errs, checkText("title", d.Title, maxTitle, true))
 	if utf8.RuneCountInString(d.Body) > maxBody {
 		errs = append(errs, failure.InvalidField("body", "qms.text_too_long", maxBody))
 	}

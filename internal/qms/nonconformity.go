@@ -142,12 +142,7 @@ func NewManual(unitID string, s Source, title, description string) (Nonconformit
 	if !slices.Contains(ManualSources, s) {
 		errs = append(errs, failure.InvalidField("source", "qms.nc_source_invalid"))
 	}
-	switch l := utf8.RuneCountInString(n.Title); {
-	case l == 0:
-		errs = append(errs, failure.InvalidField("title", "qms.title_required"))
-	case l > maxTitle:
-		errs = append(errs, failure.InvalidField("title", "qms.text_too_long", maxTitle))
-	}
+	errs = addErr(errs, checkText("title", n.Title, maxTitle, true))
 	if utf8.RuneCountInString(n.Description) > maxBody {
 		errs = append(errs, failure.InvalidField("description", "qms.text_too_long", maxBody))
 	}
@@ -178,17 +173,9 @@ func (n Nonconformity) CanPlan(p Plan) error {
 		return failure.New(failure.Conflict, "", "qms.nc_not_plannable")
 	}
 	var errs failure.List
-	for _, f := range []struct {
-		field, text string
-		required    bool
-	}{{"correction", p.Correction, false}, {"root_cause", p.RootCause, true}, {"action", p.Action, true}} {
-		switch l := utf8.RuneCountInString(f.text); {
-		case l == 0 && f.required:
-			errs = append(errs, failure.InvalidField(f.field, "qms.text_required"))
-		case l > maxNote:
-			errs = append(errs, failure.InvalidField(f.field, "qms.text_too_long", maxNote))
-		}
-	}
+	errs = addErr(errs, checkText("correction", p.Correction, maxNote, false))
+	errs = addErr(errs, checkText("root_cause", p.RootCause, maxNote, true))
+	errs = addErr(errs, checkText("action", p.Action, maxNote, true))
 	if p.OwnerID == "" {
 		errs = append(errs, failure.InvalidField("owner_id", "qms.owner_required"))
 	}
@@ -218,13 +205,7 @@ func (n Nonconformity) CanVerify(userID, text string) error {
 	if userID == n.ActionOwnerID {
 		return failure.New(failure.Forbidden, "", "qms.nc_verifier_is_owner")
 	}
-	switch l := utf8.RuneCountInString(strings.TrimSpace(text)); {
-	case l == 0:
-		return failure.InvalidField("verification", "qms.text_required")
-	case l > maxNote:
-		return failure.InvalidField("verification", "qms.text_too_long", maxNote)
-	}
-	return nil
+	return checkText("verification", text, maxNote, true)
 }
 
 // CanClose refuses to close a nonconformity whose action was not verified effective.
@@ -240,11 +221,8 @@ func (n Nonconformity) CanDismiss(reason string) error {
 	if n.Status != NCOpen && n.Status != NCPlanned {
 		return failure.New(failure.Conflict, "", "qms.nc_not_dismissable")
 	}
-	switch l := utf8.RuneCountInString(strings.TrimSpace(reason)); {
-	case l == 0:
+	if strings.TrimSpace(reason) == "" {
 		return failure.InvalidField("reason", "qms.reason_required")
-	case l > maxNote:
-		return failure.InvalidField("reason", "qms.text_too_long", maxNote)
 	}
-	return nil
+	return checkText("reason", reason, maxNote, false)
 }

@@ -103,12 +103,7 @@ func (o Objective) Validate() error {
 	if o.Year < 2000 || o.Year > 2200 {
 		errs = append(errs, failure.InvalidField("year", "qms.year_invalid"))
 	}
-	switch n := utf8.RuneCountInString(o.Title); {
-	case n == 0:
-		errs = append(errs, failure.InvalidField("title", "qms.title_required"))
-	case n > maxTitle:
-		errs = append(errs, failure.InvalidField("title", "qms.text_too_long", maxTitle))
-	}
+	errs = addErr(errs, checkText("title", o.Title, maxTitle, true))
 	if !o.Measure.Valid() {
 		errs = append(errs, failure.InvalidField("measure", "qms.objective_measure_invalid"))
 	}

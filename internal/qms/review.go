@@ -53,12 +53,7 @@ func (r *ManagementReview) Normalize() {
 // (or will be) held.
 func (r ManagementReview) Validate() error {
 	var errs failure.List
-	switch n := utf8.RuneCountInString(r.Title); {
-	case n == 0:
-		errs = append(errs, failure.InvalidField("title", "qms.title_required"))
-	case n > maxTitle:
-		errs = append(errs, failure.InvalidField("title", "qms.text_too_long", maxTitle))
-	}
+	errs = addErr(errs, checkText("title", r.Title, maxTitle, true))
 	switch {
 	case r.From.IsZero():
 		errs = append(errs, failure.InvalidField("from", "qms.date_required"))
@@ -130,12 +125,7 @@ func (o ReviewOutput) Validate() error {
 	if !slices.Contains(OutputKinds, o.Kind) {
 		errs = append(errs, failure.InvalidField("kind", "qms.output_kind_invalid"))
 	}
-	switch n := utf8.RuneCountInString(o.Text); {
-	case n == 0:
-		errs = append(errs, failure.InvalidField("text", "qms.text_required"))
-	case n > maxNote:
-		errs = append(errs, failure.InvalidField("text", "qms.text_too_long", maxNote))
-	}
+	errs = addErr(errs, checkText("text", o.Text, maxNote, true))
 	if o.Kind == OutputAction {
 		if o.OwnerID == "" {
 			errs = append(errs, failure.InvalidField("owner_id", "qms.owner_required"))

@@ -275,7 +275,7 @@ func (s *Server) qmsDashboard(w http.ResponseWriter, r *http.Request, u unit.Uni
 // qmsDashboardExtras adds the parts of the dashboard beyond documents: the objectives of
 // the year with the missed ones flagged for the leader, and the nonconformities.
 func (s *Server) qmsDashboardExtras(r *http.Request, u unit.Unit, data map[string]any) error {
-	year := s.cfg.Now().In(vnZone).Year()
+	year := s.unitYear(u)
 	views, err := s.objectiveViews(r, u.ID, year)
 	if err != nil {
 		return err
@@ -423,4 +423,28 @@ func qmsEnumKeys() map[string]string {
 		keys["qms.audit_status_"+string(st)] = "qms.AuditStatus"
 	}
 	return keys
+}
+
+// stepDone ends a change posted on a QMS record: done, a message and back to target; refused
+// (an application error), the record's page again through show, with the error, its status
+// and the form as typed; anything else is a 500.
+func (s *Server) stepDone(w http.ResponseWriter, r *http.Request, err error, titleKey string, show func(status int, p *page),
+	target, flashKey string, args ...any) {
+	if err == nil {
+		s.flash(r, flashKey, args...)
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return
+	}
+	e, ok := failure.As(err)
+	if !ok {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, titleKey)
+	s.formErrors(p, err)
+	p.Form = map[string]string{}
+	for k := range r.PostForm {
+		p.Form[k] = r.PostForm.Get(k)
+	}
+	show(statusOf(e.Kind), p)
 }

@@ -26,7 +26,7 @@ func (s *Server) qmsAudits(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.qmsPage(r, "qms.audits", u, "audits")
-	year := strconv.Itoa(s.cfg.Now().In(vnZone).Year())
+	year := strconv.Itoa(s.unitYear(u))
 	p.Form = map[string]string{"year": year, "title": s.i18n.T(p.Lang, "qms.programme_default_title", year),
 		"unit_id": u.ID, "planned_on": s.today().String()}
 	s.qmsAuditsPage(w, r, http.StatusOK, p, u, acc)
@@ -239,14 +239,10 @@ func (s *Server) qmsAuditPage(w http.ResponseWriter, r *http.Request, status int
 		s.serverError(w, r, err)
 		return
 	}
-	names, err := s.db.UserNames(ctx, a.Auditors)
+	auditorNames, err := s.auditorNames(r, a)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
-	}
-	var auditorNames []string
-	for _, id := range a.Auditors {
-		auditorNames = append(auditorNames, names[id])
 	}
 	trail, err := s.qmsTrail(r, "qms_audit_plan", a.ID)
 	if err != nil {
@@ -274,26 +270,14 @@ func (s *Server) auditStep(w http.ResponseWriter, r *http.Request, run func(a st
 		s.renderError(w, r, failure.New(failure.Forbidden, "", "qms.not_auditor"), 0)
 		return
 	}
-	if err := run(a, actor(r).UserID); err != nil {
-		e, ok := failure.As(err)
-		if !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		p := s.newPage(r, "qms.audit")
-		s.formErrors(p, err)
-		p.Form = map[string]string{"item": r.PathValue("item")}
-		for k := range r.PostForm {
-			p.Form[k] = r.PostForm.Get(k)
-		}
+	err := run(a, actor(r).UserID)
+	s.stepDone(w, r, err, "qms.audit", func(status int, p *page) {
+		p.Form["item"] = r.PathValue("item")
 		if fresh, err := s.db.AuditPlan(r.Context(), a.ID); err == nil {
 			a = fresh
 		}
-		s.qmsAuditPage(w, r, statusOf(e.Kind), p, a, acc)
-		return
-	}
-	s.flash(r, flashKey)
-	http.Redirect(w, r, "/qms/audits/"+a.ID+anchor, http.StatusSeeOther)
+		s.qmsAuditPage(w, r, status, p, a, acc)
+	}, "/qms/audits/"+a.ID+anchor, flashKey)
 }
 
 func (s *Server) recordQMSFinding(w http.ResponseWriter, r *http.Request) {
@@ -329,12 +313,7 @@ func (s *Server) qmsAuditReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	u, err := s.db.Unit(ctx, a.ProgrammeUnitID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	h, err := s.formHeading(ctx, u)
+	h, err := s.headingOf(ctx, a.ProgrammeUnitID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -344,14 +323,10 @@ func (s *Server) qmsAuditReport(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	names, err := s.db.UserNames(ctx, a.Auditors)
+	auditorNames, err := s.auditorNames(r, a)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
-	}
-	var auditorNames []string
-	for _, id := range a.Auditors {
-		auditorNames = append(auditorNames, names[id])
 	}
 	pr, err := s.db.Programme(ctx, a.ProgrammeID)
 	if err != nil {
@@ -404,6 +379,19 @@ func (s *Server) auditReportOf(a store.AuditPlanRow, pr store.ProgrammeRow, h fo
 		forms.QMSSection{Title: "III. CÁC PHÁT HIỆN", Paragraphs: []string{strings.Join(summary, "; ") + "."}, Items: findings},
 		forms.QMSSection{Title: "IV. KẾT LUẬN", Paragraphs: textLinesOr(a.Conclusion, "Cuộc đánh giá chưa kết thúc.")})
 	return rec
+}
+
+// auditorNames lists the names of a plan's auditors, in its order.
+func (s *Server) auditorNames(r *http.Request, a store.AuditPlanRow) ([]string, error) {
+	names, err := s.db.UserNames(r.Context(), a.Auditors)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(a.Auditors))
+	for i, id := range a.Auditors {
+		out[i] = names[id]
+	}
+	return out, nil
 }
 
 // textLinesOr is textLines, or the fallback for an empty text.

@@ -244,23 +244,17 @@ func (s *Server) qmsDocumentPage(w http.ResponseWriter, r *http.Request, status 
 
 // docFailed shows the version again with the error of a refused step (and the form as
 // typed, if any).
-func (s *Server) docFailed(w http.ResponseWriter, r *http.Request, d store.DocumentRow, acc docAccess, err error, form map[string]string) {
-	e, ok := failure.As(err)
-	if !ok {
-		s.serverError(w, r, err)
-		return
-	}
-	p := s.newPage(r, "qms.document")
-	s.formErrors(p, err)
-	p.Form = form
-	if d2, err := s.db.Document(r.Context(), d.ID); err == nil {
-		d = d2
-	}
-	s.qmsDocumentPage(w, r, statusOf(e.Kind), p, d, acc, nil)
+func (s *Server) docFailed(w http.ResponseWriter, r *http.Request, d store.DocumentRow, acc docAccess, err error) {
+	s.stepDone(w, r, err, "qms.document", func(status int, p *page) {
+		if fresh, err := s.db.Document(r.Context(), d.ID); err == nil {
+			d = fresh
+		}
+		s.qmsDocumentPage(w, r, status, p, d, acc, nil)
+	}, "", "")
 }
 
 // docStep loads the version, checks the official may take the step, runs it and returns to
-// the version's page with a message (or shows the refusal there).
+// the version's page (or the one run names) with a message, or shows the refusal there.
 func (s *Server) docStep(w http.ResponseWriter, r *http.Request, allowed func(docAccess) bool,
 	run func(d store.DocumentRow, userID string) (string, error), flashKey string) {
 	d, acc, ok := s.loadQMSDocument(w, r)
@@ -272,19 +266,15 @@ func (s *Server) docStep(w http.ResponseWriter, r *http.Request, allowed func(do
 		return
 	}
 	target, err := run(d, actor(r).UserID)
-	if err != nil {
-		form := map[string]string{}
-		for k := range r.PostForm {
-			form[k] = r.PostForm.Get(k)
-		}
-		s.docFailed(w, r, d, acc, err, form)
-		return
-	}
 	if target == "" {
 		target = d.ID
 	}
-	s.flash(r, flashKey, d.Code)
-	http.Redirect(w, r, "/qms/documents/"+target, http.StatusSeeOther)
+	s.stepDone(w, r, err, "qms.document", func(status int, p *page) {
+		if fresh, err := s.db.Document(r.Context(), d.ID); err == nil {
+			d = fresh
+		}
+		s.qmsDocumentPage(w, r, status, p, d, acc, nil)
+	}, "/qms/documents/"+target, flashKey, d.Code)
 }
 
 func manages(a docAccess) bool { return a.Manage }
@@ -421,7 +411,7 @@ func (s *Server) uploadQMSAttachment(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, failure.New(failure.Invalid, "", "error.body_too_large"), http.StatusRequestEntityTooLarge)
 			return
 		}
-		s.docFailed(w, r, d, acc, err, nil)
+		s.docFailed(w, r, d, acc, err)
 		return
 	}
 	s.flash(r, "qms.file_added", a.Name)

@@ -209,26 +209,13 @@ func (s *Server) ncStep(w http.ResponseWriter, r *http.Request, allowed func(ncA
 		s.forbidden(w, r)
 		return
 	}
-	if err := run(n, actor(r).UserID); err != nil {
-		e, ok := failure.As(err)
-		if !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		p := s.newPage(r, "qms.nc")
-		s.formErrors(p, err)
-		p.Form = map[string]string{}
-		for k := range r.PostForm {
-			p.Form[k] = r.PostForm.Get(k)
-		}
+	err := run(n, actor(r).UserID)
+	s.stepDone(w, r, err, "qms.nc", func(status int, p *page) {
 		if fresh, err := s.db.Nonconformity(r.Context(), n.ID); err == nil {
 			n = fresh
 		}
-		s.qmsNCPage(w, r, statusOf(e.Kind), p, n, acc)
-		return
-	}
-	s.flash(r, flashKey)
-	http.Redirect(w, r, "/qms/nonconformities/"+n.ID, http.StatusSeeOther)
+		s.qmsNCPage(w, r, status, p, n, acc)
+	}, "/qms/nonconformities/"+n.ID, flashKey)
 }
 
 func (s *Server) planQMSNC(w http.ResponseWriter, r *http.Request) {

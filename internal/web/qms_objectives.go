@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/failure"
@@ -106,12 +107,23 @@ func (s *Server) objectiveViews(r *http.Request, unitID string, year int) ([]obj
 	return out, nil
 }
 
-// yearParam reads ?year=, the current year by default.
-func (s *Server) yearParam(r *http.Request) int {
+// yearParam reads ?year=, the unit's year by default (unitYear).
+func (s *Server) yearParam(r *http.Request, u unit.Unit) int {
 	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 2000 && y <= 2200 {
 		return y
 	}
-	return s.cfg.Now().In(vnZone).Year()
+	return s.unitYear(u)
+}
+
+// unitYear is the year a unit's QMS pages show first: this year, or the last year of a
+// unit that has ended (a commune merged on 1 July 2025 shows 2025).
+func (s *Server) unitYear(u unit.Unit) int {
+	year := s.cfg.Now().In(vnZone).Year()
+	if u.Retired(s.today()) {
+		last, _ := time.Parse(unit.DateLayout, u.ValidTo.String())
+		year = min(year, last.AddDate(0, 0, -1).Year())
+	}
+	return year
 }
 
 func (s *Server) qmsObjectives(w http.ResponseWriter, r *http.Request) {
@@ -120,7 +132,7 @@ func (s *Server) qmsObjectives(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.qmsPage(r, "qms.objectives", u, "objectives")
-	year := s.yearParam(r)
+	year := s.yearParam(r, u)
 	p.Form = map[string]string{"year": strconv.Itoa(year), "measure": string(qms.OnTimeRate), "comparison": string(qms.AtLeast)}
 	s.qmsObjectivesPage(w, r, http.StatusOK, p, u, acc, year)
 }
@@ -179,7 +191,7 @@ func (s *Server) createQMSObjective(w http.ResponseWriter, r *http.Request) {
 		s.formErrors(p, err)
 		year := o.Year
 		if year < 2000 || year > 2200 {
-			year = s.yearParam(r)
+			year = s.yearParam(r, u)
 		}
 		s.qmsObjectivesPage(w, r, statusOf(e.Kind), p, u, acc, year)
 		return
@@ -260,26 +272,12 @@ func (s *Server) objectiveStepTo(w http.ResponseWriter, r *http.Request, run fun
 		return
 	}
 	target, err := run(o)
-	if err != nil {
-		e, ok := failure.As(err)
-		if !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		p := s.newPage(r, "qms.objective")
-		s.formErrors(p, err)
-		p.Form = map[string]string{}
-		for k := range r.PostForm {
-			p.Form[k] = r.PostForm.Get(k)
-		}
-		s.qmsObjectivePage(w, r, statusOf(e.Kind), p, o, acc)
-		return
-	}
-	s.flash(r, flashKey, o.Title)
 	if target == "" {
 		target = "/qms/objectives/" + o.ID
 	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	s.stepDone(w, r, err, "qms.objective", func(status int, p *page) {
+		s.qmsObjectivePage(w, r, status, p, o, acc)
+	}, target, flashKey, o.Title)
 }
 
 func (s *Server) updateQMSObjective(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -182,26 +183,13 @@ func (s *Server) reviewStep(w http.ResponseWriter, r *http.Request, allowed func
 		s.forbidden(w, r)
 		return
 	}
-	if err := run(rv, actor(r).UserID); err != nil {
-		e, ok := failure.As(err)
-		if !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		p := s.newPage(r, "qms.review")
-		s.formErrors(p, err)
-		p.Form = map[string]string{}
-		for k := range r.PostForm {
-			p.Form[k] = r.PostForm.Get(k)
-		}
+	err := run(rv, actor(r).UserID)
+	s.stepDone(w, r, err, "qms.review", func(status int, p *page) {
 		if fresh, err := s.db.Review(r.Context(), rv.ID); err == nil {
 			rv = fresh
 		}
-		s.qmsReviewPage(w, r, statusOf(e.Kind), p, rv, acc)
-		return
-	}
-	s.flash(r, flashKey, rv.Title)
-	http.Redirect(w, r, "/qms/reviews/"+rv.ID, http.StatusSeeOther)
+		s.qmsReviewPage(w, r, status, p, rv, acc)
+	}, "/qms/reviews/"+rv.ID, flashKey, rv.Title)
 }
 
 func (s *Server) updateQMSReview(w http.ResponseWriter, r *http.Request) {
@@ -254,12 +242,7 @@ func (s *Server) qmsReviewMinutes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	u, err := s.db.Unit(ctx, rv.UnitID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	h, err := s.formHeading(ctx, u)
+	h, err := s.headingOf(ctx, rv.UnitID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -361,6 +344,15 @@ func (s *Server) minutesOf(rv store.ReviewRow, h forms.Heading, outputs []qms.Re
 	}
 	rec.Sections = append(rec.Sections, concl)
 	return rec
+}
+
+// headingOf is the heading of a unit's papers (formHeading) from its ID.
+func (s *Server) headingOf(ctx context.Context, unitID string) (forms.Heading, error) {
+	u, err := s.db.Unit(ctx, unitID)
+	if err != nil {
+		return forms.Heading{}, err
+	}
+	return s.formHeading(ctx, u)
 }
 
 // dayTimeVN is 08:00 of a day in Vietnam (a meeting's day on its minutes).
