@@ -82,6 +82,10 @@ func (s *Server) qmsRoutes(app *http.ServeMux) {
 	route(app, "POST /qms/audits/{plan}/items/{item}", s.signedIn(s.recordQMSFinding))
 	route(app, "POST /qms/audits/{plan}/complete", s.signedIn(s.completeQMSAudit))
 	route(app, "GET /qms/audits/{plan}/report.pdf", s.signedIn(s.qmsAuditReport))
+
+	// Declarations of conformity (part 7).
+	route(app, "GET /qms/units/{id}/declarations", s.signedIn(s.qmsDeclarations))
+	route(app, "POST /qms/units/{id}/declarations", s.signedIn(s.createQMSDeclaration))
 }
 
 // qmsUploadRoutes registers the attachment upload on the outer mux with the portal's
@@ -175,11 +179,17 @@ func (s *Server) qmsIndex(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	decl, err := s.declStatuses(r, paths, units)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	type row struct {
 		Unit    unit.Unit
 		Retired bool
 		Indent  string
 		store.QMSCounts
+		Declaration declStatus
 	}
 	minDepth := -1
 	for _, u := range units {
@@ -189,7 +199,8 @@ func (s *Server) qmsIndex(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([]row, len(units))
 	for i, u := range units {
-		rows[i] = row{Unit: u, Retired: u.Retired(today), Indent: strings.Repeat("— ", u.Depth()-minDepth), QMSCounts: counts[u.ID]}
+		rows[i] = row{Unit: u, Retired: u.Retired(today), Indent: strings.Repeat("— ", u.Depth()-minDepth), QMSCounts: counts[u.ID],
+			Declaration: decl[u.ID]}
 	}
 	p := s.newPage(r, "qms.title")
 	p.Active = "nav.qms"
@@ -297,6 +308,9 @@ func (s *Server) qmsDashboardExtras(r *http.Request, u unit.Unit, data map[strin
 	if data["Audits"], err = s.db.AuditPlans(r.Context(), store.AuditPlanFilter{Under: []string{u.Path}, Year: year}); err != nil {
 		return err
 	}
+	if data["Declaration"], _, err = s.unitDeclStatus(r, u); err != nil {
+		return err
+	}
 	return s.qmsNCSummary(r, u, data)
 }
 
@@ -389,7 +403,7 @@ var qmsEvents = []string{"doc_create", "doc_update", "doc_submit", "doc_review",
 	"attachment_download", "readers_add", "reader_remove", "objective_create", "objective_update", "objective_result",
 	"nc_raise", "nc_raise_auto", "nc_evidence", "nc_plan", "nc_implement", "nc_verify", "nc_close", "nc_dismiss",
 	"review_create", "review_update", "review_output", "review_output_done", "review_finalize",
-	"programme_create", "audit_plan", "audit_item", "audit_finding", "audit_complete"}
+	"programme_create", "audit_plan", "audit_item", "audit_finding", "audit_complete", "declaration"}
 
 // qmsEnumKeys lists the message keys built at run time from the QMS enumerations, for the
 // catalog test.

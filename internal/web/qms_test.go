@@ -500,3 +500,31 @@ func TestQMSAuditsWeb(t *testing.T) {
 		}
 	})
 }
+
+func TestQMSDeclarationsWeb(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		k := newQMSFixture(t, db)
+		publishSample(t, k.fixture)
+		iso, leader, overseer := signedIn(t, k.fixture, k.isoA), signedIn(t, k.fixture, k.leaderA), signedIn(t, k.fixture, k.overseer)
+		base := "/qms/units/" + k.a.ID + "/declarations"
+		code, body, _ := iso.get(base)
+		wantPage(t, "not declared", code, 200, body, "chưa công bố hệ thống quản lý chất lượng")
+		code, body, _ = iso.post(base, url.Values{"decided_on": {"2026-02-01"}})
+		wantPage(t, "empty declaration", code, http.StatusUnprocessableEntity, body, "Nội dung này là bắt buộc.")
+		form := url.Values{"number": {"12/QĐ-UBND"}, "decided_on": {"2026-02-01"}, "signer": {"Hoàng Văn Duyệt"},
+			"scope": {"Các thủ tục hành chính của UBND xã"}}
+		if code, _, _ := leader.post(base, form); code != http.StatusForbidden {
+			t.Fatalf("leader declares: %d", code)
+		}
+		if code, body, _ := iso.post(base, form); code != http.StatusSeeOther {
+			t.Fatalf("declare: %d\n%s", code, body)
+		}
+		code, body, _ = iso.get(base)
+		wantPage(t, "declared", code, 200, body, "Đã công bố theo quyết định 12/QĐ-UBND ngày 01/02/2026", "1.004873")
+		code, body, _ = overseer.get("/qms")
+		wantPage(t, "overview", code, 200, body, "01/02/2026", "Chưa công bố")
+		if code, _, _ := signedIn(t, k.fixture, k.isoB).get(base); code != http.StatusNotFound {
+			t.Fatalf("other commune: %d", code)
+		}
+	})
+}
