@@ -38,6 +38,7 @@ func (s *Server) portalRoutes(mux *http.ServeMux) {
 	route(mux, "GET /thong-ke", page(http.HandlerFunc(s.publicStats)))
 	route(mux, "GET /api/v1/public/lookup", page(http.HandlerFunc(s.apiLookup)))
 	route(mux, "GET /api/v1/public/stats", page(http.HandlerFunc(s.apiPublicStats)))
+	route(mux, "POST /api/v1/public/ratings", page(http.HandlerFunc(s.apiRate)))
 	route(mux, "GET /dossier-files/{id}", page(s.signedIn(s.downloadFile)))
 }
 

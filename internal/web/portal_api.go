@@ -183,5 +183,9 @@ func portalAPIOps() []apiOp {
 				{"from", "Kỳ tùy chọn: từ ngày (YYYY-MM-DD) / custom period: first day", "string", false},
 				{"to", "Kỳ tùy chọn: đến ngày / custom period: last day", "string", false}},
 			Response: statsJSON{}},
+		{Method: "POST", Path: "/api/v1/public/ratings", Tag: "public", Public: true, Summary: "Rate a returned dossier once, with the look-up's second factor",
+			Description: "Không đăng nhập; như trang đánh giá: cần yếu tố thứ hai, hồ sơ đã trả kết quả, mỗi hồ sơ một lần (409). / " +
+				"No sign-in; as the rating page: the second factor, a returned dossier, once per dossier (409).",
+			Body: apiRatingInput{}, Status: http.StatusCreated, Response: map[string]any{}},
 	}
 }
