@@ -280,20 +280,7 @@ func (db *DB) newDossier(ctx context.Context, agency unit.Unit, v procedure.Vers
 	if err != nil {
 		return dossier.Dossier{}, none, err
 	}
-	cal, err := db.CalendarFor(ctx, agency.ID)
-	if err != nil {
-		return dossier.Dossier{}, none, err
-	}
-	wf, err := db.WorkflowFor(ctx, agency.ID, v.Code, v.Limit)
-	if err != nil {
-		return dossier.Dossier{}, none, err
-	}
-	steps := withReturnStep(wf.Steps)
-	due, rule, err := dossier.Appointment(cal, at, v.Limit)
-	if err != nil {
-		return dossier.Dossier{}, none, err
-	}
-	firstDue, err := dossier.StepDue(cal, at, steps[0])
+	plan, err := db.planReceipt(ctx, agency.ID, v.Code, v.Limit, at, at)
 	if err != nil {
 		return dossier.Dossier{}, none, err
 	}
@@ -301,19 +288,46 @@ func (db *DB) newDossier(ctx context.Context, agency unit.Unit, v procedure.Vers
 	if err != nil {
 		return dossier.Dossier{}, none, err
 	}
-	var fee int64
-	for _, f := range v.Fees {
-		fee += f.Amount
-	}
 	return dossier.Dossier{
 		ID: NewID(), UnitID: agency.ID, CurrentUnitID: agency.ID, Version: 1, State: dossier.Received,
-		Workflow: steps, Channel: req.Channel, Regime: dossier.RegimeFor(at),
+		Workflow: plan.steps, Channel: req.Channel, Regime: dossier.RegimeFor(at),
 		ProcedureVersionID: v.ID, ProcedureCode: v.Code, ProcedureName: v.Name, Limit: v.Limit,
-		Applicant: req.Applicant, Components: comps, FeeTotal: fee, Payment: req.Payment, Note: req.Note,
-		ReceivedAt: at, ReceivedBy: actorID, ClockStart: at, Due: due, DueRule: dossier.RuleOf(rule),
+		Applicant: req.Applicant, Components: comps, FeeTotal: feeTotal(v), Payment: req.Payment, Note: req.Note,
+		ReceivedAt: at, ReceivedBy: actorID, ClockStart: at, Due: plan.due, DueRule: dossier.RuleOf(plan.rule),
 		LookupSecret: secret, IdempotencyKey: req.IdempotencyKey, LastProgressAt: at, CreatedBy: actorID,
 		CreatedAt: at, UpdatedAt: at,
-	}, firstDue, nil
+	}, plan.firstDue, nil
+}
+
+// receiptPlan is what receiving a dossier fixes: the workflow snapshot (ending at the
+// desk), the appointment with its rule, and when the first step is due.
+type receiptPlan struct {
+	steps    []procedure.Step
+	due      time.Time
+	rule     calendar.Rule
+	firstDue time.Time
+}
+
+// planReceipt computes the receipt plan with the agency's calendar and workflow for a
+// dossier received at received whose first step opens at opened (the same instant at the
+// desk; the acceptance of an online submission otherwise).
+func (db *DB) planReceipt(ctx context.Context, agencyID, code string, limit calendar.Limit, received, opened time.Time) (receiptPlan, error) {
+	cal, err := db.CalendarFor(ctx, agencyID)
+	if err != nil {
+		return receiptPlan{}, err
+	}
+	wf, err := db.WorkflowFor(ctx, agencyID, code, limit)
+	if err != nil {
+		return receiptPlan{}, err
+	}
+	p := receiptPlan{steps: withReturnStep(wf.Steps)}
+	if p.due, p.rule, err = dossier.Appointment(cal, received, limit); err != nil {
+		return receiptPlan{}, err
+	}
+	if p.firstDue, err = dossier.StepDue(cal, opened, p.steps[0]); err != nil {
+		return receiptPlan{}, err
+	}
+	return p, nil
 }
 
 // withReturnStep makes a workflow snapshot end at the desk: a workflow whose last step

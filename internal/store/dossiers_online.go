@@ -27,31 +27,19 @@ func (db *DB) accept(ctx context.Context, actor auth.Actor, d dossier.Dossier, c
 	if err != nil {
 		return dossier.Dossier{}, err
 	}
-	cal, err := db.CalendarFor(ctx, agency.ID)
-	if err != nil {
-		return dossier.Dossier{}, err
-	}
-	wf, err := db.WorkflowFor(ctx, agency.ID, d.ProcedureCode, d.Limit)
+	received := d.CreatedAt
+	plan, err := db.planReceipt(ctx, agency.ID, d.ProcedureCode, d.Limit, received, at)
 	if err != nil {
 		return dossier.Dossier{}, err
 	}
 	next := d
-	next.Workflow = withReturnStep(wf.Steps)
-	received := d.CreatedAt
-	due, rule, err := dossier.Appointment(cal, received, d.Limit)
-	if err != nil {
-		return dossier.Dossier{}, err
-	}
-	firstDue, err := dossier.StepDue(cal, at, next.Workflow[0])
-	if err != nil {
-		return dossier.Dossier{}, err
-	}
+	next.Workflow = plan.steps
 	next.State, next.StepIndex, next.ReceivedAt, next.ReceivedBy = dossier.Received, 0, received, actor.UserID
-	next.ClockStart, next.Due, next.DueRule = received, due, dossier.RuleOf(rule)
+	next.ClockStart, next.Due, next.DueRule = received, plan.due, dossier.RuleOf(plan.rule)
 	next.LastProgressAt, next.UpdatedAt = at, at
-	change := dossier.Change{Dossier: next, Detail: dossier.Detail{"due": due.UTC().Format(time.RFC3339)},
+	change := dossier.Change{Dossier: next, Detail: dossier.Detail{"due": plan.due.UTC().Format(time.RFC3339)},
 		Open: &dossier.StepRecord{StepIndex: 0, Kind: next.Workflow[0].Kind, Role: next.Workflow[0].Role,
-			UnitID: agency.ID, AssigneeID: actor.UserID, FromUserID: actor.UserID, StartedAt: at, Due: firstDue}}
+			UnitID: agency.ID, AssigneeID: actor.UserID, FromUserID: actor.UserID, StartedAt: at, Due: plan.firstDue}}
 	t, _ := dossier.TransitionFor(d.State, cmd.Action)
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		n, err := nextSequence(ctx, tx, agency.AgencyCode, dossier.SequenceDay(received))

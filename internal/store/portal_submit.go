@@ -65,14 +65,10 @@ func (db *DB) SubmitOnline(ctx context.Context, req IntakeRequest, files []porta
 	if err != nil {
 		return none, false, err
 	}
-	var fee int64
-	for _, f := range v.Fees {
-		fee += f.Amount
-	}
 	d := dossier.Dossier{ID: NewID(), UnitID: agency.ID, CurrentUnitID: agency.ID, Version: 1, State: dossier.Submitted,
 		StepIndex: -1, Channel: dossier.Online, Regime: dossier.RegimeFor(at), ProcedureVersionID: v.ID,
 		ProcedureCode: v.Code, ProcedureName: v.Name, Limit: v.Limit, Applicant: req.Applicant, Components: comps,
-		FeeTotal: fee, Payment: req.Payment, Note: req.Note, LookupSecret: secret, IdempotencyKey: req.IdempotencyKey,
+		FeeTotal: feeTotal(v), Payment: req.Payment, Note: req.Note, LookupSecret: secret, IdempotencyKey: req.IdempotencyKey,
 		LastProgressAt: at, CreatedAt: at, UpdatedAt: at}
 	detail := dossier.Detail{"procedure": d.ProcedureCode}
 	if len(files) > 0 {
