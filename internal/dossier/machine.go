@@ -123,17 +123,21 @@ func AllowedActions(s State) []Action {
 	return out
 }
 
+// roleActions pairs each workflow role with the authorization action its steps need; a
+// role not listed (admin) needs the unit administrator's action.
+var roleActions = []struct {
+	role   user.Role
+	action auth.Action
+}{{user.Receiver, auth.ReceiveDossier}, {user.Handler, auth.HandleDossier}, {user.Approver, auth.ApproveDossier}}
+
 // roleAction maps a workflow role to the authorization action it needs.
 func roleAction(r user.Role) auth.Action {
-	switch r {
-	case user.Receiver:
-		return auth.ReceiveDossier
-	case user.Handler:
-		return auth.HandleDossier
-	case user.Approver:
-		return auth.ApproveDossier
+	for _, ra := range roleActions {
+		if ra.role == r {
+			return ra.action
+		}
 	}
-	return auth.ManageUnits // admin or other roles in a workflow: the unit's administrator
+	return auth.ManageUnits
 }
 
 // Permit decides whether actor may make transition t on d, given the materialised paths of
@@ -163,14 +167,12 @@ func Permit(actor auth.Actor, t Transition, d Dossier, agencyPath, currentPath s
 	return failure.New(failure.Forbidden, "", key)
 }
 
+// neededRole names the role an action belongs to, for the refusal message.
 func neededRole(a auth.Action) user.Role {
-	switch a {
-	case auth.ReceiveDossier:
-		return user.Receiver
-	case auth.HandleDossier:
-		return user.Handler
-	case auth.ApproveDossier:
-		return user.Approver
+	for _, ra := range roleActions {
+		if ra.action == a {
+			return ra.role
+		}
 	}
 	return user.Admin
 }
