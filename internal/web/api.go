@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/motcua/motcua/internal/auth"
@@ -66,13 +67,7 @@ func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) {
 		}
 		f.ActiveOn = d
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 5000 {
-			errs = append(errs, failure.InvalidField("limit", "api.limit_invalid", 1, 5000))
-		}
-		f.Limit = n
-	}
+	f.Limit = queryLimit(q, f.Limit, 5000, &errs)
 	if len(errs) > 0 {
 		s.renderError(w, r, errs, http.StatusBadRequest)
 		return
@@ -116,4 +111,18 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// queryLimit reads the limit query parameter of a list (1..most; def when absent), adding
+// a field error to errs when it is not a number in range.
+func queryLimit(q url.Values, def, most int, errs *failure.List) int {
+	v := q.Get("limit")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > most {
+		*errs = append(*errs, failure.InvalidField("limit", "api.limit_invalid", 1, most))
+	}
+	return n
 }

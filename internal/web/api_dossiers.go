@@ -397,13 +397,7 @@ func apiDossierFilter(r *http.Request, now time.Time) (store.DossierFilter, fail
 	if q.Get("overdue") == "1" {
 		f.Overdue = now
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			errs = append(errs, failure.InvalidField("limit", "api.limit_invalid", 1, 500))
-		}
-		f.Limit = n
-	}
+	f.Limit = queryLimit(q, f.Limit, 500, &errs)
 	if v := q.Get("offset"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
