@@ -170,55 +170,41 @@ func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request) {
 	if created {
 		status = http.StatusCreated
 	}
-	slip, err := s.db.ControlSlip(r.Context(), d.ID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
 	w.Header().Set("Location", "/api/v1/dossiers/"+d.ID)
-	w.Header().Set("ETag", dossierETag(d))
-	writeJSON(w, status, s.dossierDetail(r, d, slip))
+	dd, err := s.deskOf(r, d, nil)
+	s.writeDossier(w, r, status, dd, err)
 }
 
-// visibleDossier passes on a loaded dossier (or the error loading it) when the actor may
-// see it: outside their scope it is NotFound, like one that does not exist.
-func (s *Server) visibleDossier(r *http.Request, d dossier.Dossier, err error) (dossier.Dossier, error) {
+// visibleDossier passes on a loaded dossier (or the error loading it), with its agency and
+// current unit, when the actor may see it: outside their scope it is NotFound, like one that
+// does not exist.
+func (s *Server) visibleDossier(r *http.Request, d dossier.Dossier, err error) (deskDossier, error) {
+	dd, err := s.deskOf(r, d, err)
 	if err != nil {
-		return d, err
+		return deskDossier{}, err
 	}
-	a := actor(r)
-	for _, id := range []string{d.UnitID, d.CurrentUnitID} {
-		u, err := s.db.Unit(r.Context(), id)
-		if err != nil {
-			return d, err
-		}
-		if a.Can(auth.ViewDossiers, u.Path) {
-			return d, nil
-		}
+	if !dd.visibleTo(actor(r)) {
+		return deskDossier{}, failure.New(failure.NotFound, "", "dossier.not_found")
 	}
-	return dossier.Dossier{}, failure.New(failure.NotFound, "", "dossier.not_found")
+	return dd, nil
+}
+
+// deskOf loads a dossier's agency and current unit (or passes on the error loading the
+// dossier).
+func (s *Server) deskOf(r *http.Request, d dossier.Dossier, err error) (deskDossier, error) {
+	if err != nil {
+		return deskDossier{}, err
+	}
+	return newDeskUnits(s.db).of(r.Context(), d)
 }
 
 // dossierDetail adds the control slip and the actions the actor may take now.
-func (s *Server) dossierDetail(r *http.Request, d dossier.Dossier, slip []dossier.StepRecord) apiDossierJSON {
-	out := toAPIDossier(d, s.cfg.Now())
+func (s *Server) dossierDetail(r *http.Request, dd deskDossier, slip []dossier.StepRecord) apiDossierJSON {
+	out := toAPIDossier(dd.D, s.cfg.Now())
 	out.ControlSlip = toAPISteps(slip)
-	out.Actions = s.permittedActions(r, d)
-	return out
-}
-
-// permittedActions lists the actions the actor may take on d in its state.
-func (s *Server) permittedActions(r *http.Request, d dossier.Dossier) []dossier.Action {
-	agency, err1 := s.db.Unit(r.Context(), d.UnitID)
-	current, err2 := s.db.Unit(r.Context(), d.CurrentUnitID)
-	if err1 != nil || err2 != nil {
-		return nil
-	}
-	var out []dossier.Action
-	for _, a := range dossier.AllowedActions(d.State) {
-		t, _ := dossier.TransitionFor(d.State, a)
-		if dossier.Permit(actor(r), t, d, agency.Path, current.Path) == nil {
-			out = append(out, a)
+	for _, act := range dossier.AllowedActions(dd.D.State) {
+		if dd.permit(actor(r), act) == nil {
+			out.Actions = append(out.Actions, act)
 		}
 	}
 	return out
@@ -226,28 +212,31 @@ func (s *Server) permittedActions(r *http.Request, d dossier.Dossier) []dossier.
 
 func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request) {
 	d, err := s.db.Dossier(r.Context(), r.PathValue("id"))
-	d, err = s.visibleDossier(r, d, err)
-	s.writeDossier(w, r, d, err)
+	dd, err := s.visibleDossier(r, d, err)
+	s.writeDossier(w, r, http.StatusOK, dd, err)
 }
 
 func (s *Server) apiDossierByCode(w http.ResponseWriter, r *http.Request) {
 	d, err := s.db.DossierByCode(r.Context(), r.PathValue("code"))
-	d, err = s.visibleDossier(r, d, err)
-	s.writeDossier(w, r, d, err)
+	dd, err := s.visibleDossier(r, d, err)
+	s.writeDossier(w, r, http.StatusOK, dd, err)
 }
 
-func (s *Server) writeDossier(w http.ResponseWriter, r *http.Request, d dossier.Dossier, err error) {
+// writeDossier answers with a dossier (or the error that produced it), its control slip,
+// its ETag and the actions open to the actor.
+func (s *Server) writeDossier(w http.ResponseWriter, r *http.Request, status int, dd deskDossier, err error) {
 	if err != nil {
 		s.handleErr(w, r, err)
 		return
 	}
+	d := dd.D
 	slip, err := s.db.ControlSlip(r.Context(), d.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	w.Header().Set("ETag", dossierETag(d))
-	writeJSON(w, http.StatusOK, s.dossierDetail(r, d, slip))
+	writeJSON(w, status, s.dossierDetail(r, dd, slip))
 }
 
 // apiEventJSON is one history event.
@@ -264,11 +253,13 @@ type apiEventJSON struct {
 }
 
 func (s *Server) apiDossierHistory(w http.ResponseWriter, r *http.Request) {
-	d, err := s.db.Dossier(r.Context(), r.PathValue("id"))
-	if d, err = s.visibleDossier(r, d, err); err != nil {
+	loaded, err := s.db.Dossier(r.Context(), r.PathValue("id"))
+	dd, err := s.visibleDossier(r, loaded, err)
+	if err != nil {
 		s.handleErr(w, r, err)
 		return
 	}
+	d := dd.D
 	events, err := s.db.History(r.Context(), d.ID)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -339,7 +330,8 @@ func (s *Server) apiDossierAction(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err, http.StatusPreconditionFailed)
 		return
 	}
-	s.writeDossier(w, r, d, err)
+	dd, err := s.deskOf(r, d, err)
+	s.writeDossier(w, r, http.StatusOK, dd, err)
 }
 
 // apiDossiers lists dossiers in the actor's scope. Query: unit_id, state (repeatable), q,

@@ -51,6 +51,12 @@ func (dd deskDossier) permit(a auth.Actor, act dossier.Action) error {
 	return dossier.Permit(a, t, dd.D, dd.Agency.Path, dd.Current.Path)
 }
 
+// visibleTo reports whether the official may read the dossier: a dossier role over the
+// receiving agency or over the unit holding it now.
+func (dd deskDossier) visibleTo(a auth.Actor) bool {
+	return a.Can(auth.ViewDossiers, dd.Agency.Path) || a.Can(auth.ViewDossiers, dd.Current.Path)
+}
+
 // deskUnits caches the units and calendars a page looks up for many dossiers.
 type deskUnits struct {
 	db    *store.DB
@@ -122,7 +128,7 @@ func (s *Server) loadDossier(w http.ResponseWriter, r *http.Request) (deskDossie
 	}
 	a := actor(r)
 	switch {
-	case a.Can(auth.ViewDossiers, dd.Agency.Path) || a.Can(auth.ViewDossiers, dd.Current.Path):
+	case dd.visibleTo(a):
 		return dd, true
 	case a.Can(auth.ViewUnit, dd.Agency.Path) || a.Can(auth.ViewUnit, dd.Current.Path):
 		s.forbidden(w, r)
