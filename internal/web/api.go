@@ -100,17 +100,29 @@ func (s *Server) apiUnit(w http.ResponseWriter, r *http.Request) {
 // on a body it cannot read it answers 400 and returns false.
 func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	body, err := io.ReadAll(r.Body)
-	if err != nil || !cleanJSON(body) {
-		s.renderError(w, r, failure.New(failure.Invalid, "", "api.json_invalid"), http.StatusBadRequest)
+	if err == nil {
+		err = decodeJSON(body, v)
+	}
+	if err != nil {
+		s.renderError(w, r, err, http.StatusBadRequest)
 		return false
+	}
+	return true
+}
+
+// decodeJSON decodes one JSON value from body into v, refusing unknown fields, trailing
+// data, NUL characters and invalid UTF-8 ("api.json_invalid").
+func decodeJSON(body []byte, v any) error {
+	invalid := failure.New(failure.Invalid, "", "api.json_invalid")
+	if !cleanJSON(body) {
+		return invalid
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil || dec.More() {
-		s.renderError(w, r, failure.New(failure.Invalid, "", "api.json_invalid"), http.StatusBadRequest)
-		return false
+		return invalid
 	}
-	return true
+	return nil
 }
 
 // queryLimit reads the limit query parameter of a list (1..most; def when absent), adding

@@ -132,13 +132,8 @@ type apiIntakeJSON struct {
 // the body's field.
 func decodeIntake(body []byte, headerKey string) (store.IntakeRequest, error) {
 	var in apiIntakeJSON
-	if !cleanJSON(body) {
-		return store.IntakeRequest{}, failure.New(failure.Invalid, "", "api.json_invalid")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil || dec.More() {
-		return store.IntakeRequest{}, failure.New(failure.Invalid, "", "api.json_invalid")
+	if err := decodeJSON(body, &in); err != nil {
+		return store.IntakeRequest{}, err
 	}
 	if headerKey != "" {
 		in.IdempotencyKey = headerKey
