@@ -181,7 +181,7 @@ func (db *DB) UserByToken(ctx context.Context, secret string) (user.User, error)
 		return user.User{}, fmt.Errorf("token: %w", err)
 	}
 	now := db.Now()
-	if (APIToken{ExpiresAt: expires.Time, RevokedAt: revoked.Time}).Active(now) == false {
+	if !(APIToken{ExpiresAt: expires.Time, RevokedAt: revoked.Time}).Active(now) {
 		return user.User{}, denied
 	}
 	if now.Sub(used.Time) > time.Minute { // record use, at most once a minute per token
