@@ -43,6 +43,9 @@ func Generate(ctx context.Context, db *store.DB, opts DataOptions, progress func
 	if opts.Days <= 0 || opts.Dossiers <= 0 {
 		return DataResult{}, fmt.Errorf("bench data: give a positive number of dossiers and days")
 	}
+	if err := db.PrepareBulkLoad(ctx); err != nil {
+		return DataResult{}, err
+	}
 	communes, err := importCommunes(ctx, db)
 	if err != nil {
 		return DataResult{}, err

@@ -598,11 +598,28 @@ func writeBulk(ctx context.Context, tx *sql.Tx, out []sealed, q bulkSQL) error {
 // insert writes rows into table with multi-row INSERTs of at most q.maxParams
 // parameters each (at least one row).
 func (q bulkSQL) insert(ctx context.Context, tx *sql.Tx, table, columns string, rows [][]any) error {
+	return q.exec(ctx, tx, rows, func(n, width int) string {
+		return `INSERT INTO ` + table + ` (` + columns + `) VALUES ` + q.values(n, width)
+	})
+}
+
+// exec runs statement(n, width) over rows in chunks of n rows, n as large as
+// q.maxParams allows. The full-size statement is prepared once and reused, as parsing a
+// statement of thousands of parameters costs about as much as running it.
+func (q bulkSQL) exec(ctx context.Context, tx *sql.Tx, rows [][]any, statement func(n, width int) string) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	width := len(rows[0])
 	per := max(1, q.maxParams/width)
+	var full *sql.Stmt
+	if len(rows) >= 2*per {
+		var err error
+		if full, err = tx.PrepareContext(ctx, statement(per, width)); err != nil {
+			return fmt.Errorf("prepare %d-row statement: %w", per, err)
+		}
+		defer full.Close()
+	}
 	args := make([]any, 0, per*width)
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(start+per, len(rows))]
@@ -610,8 +627,14 @@ func (q bulkSQL) insert(ctx context.Context, tx *sql.Tx, table, columns string, 
 		for _, r := range chunk {
 			args = append(args, r...)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+columns+`) VALUES `+q.values(len(chunk), width), args...); err != nil {
-			return fmt.Errorf("insert %d rows into %s: %w", len(chunk), table, err)
+		var err error
+		if full != nil && len(chunk) == per {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, statement(len(chunk), width), args...)
+		}
+		if err != nil {
+			return fmt.Errorf("write %d rows (%.60s…): %w", len(chunk), statement(1, width), err)
 		}
 	}
 	return nil

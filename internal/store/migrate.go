@@ -33,7 +33,9 @@ func (db *DB) provider(logger *slog.Logger) (*goose.Provider, error) {
 		return nil, fmt.Errorf("migrations for %s: %w", db.dialect, err)
 	}
 	dialect := goose.DialectSQLite3
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	// Out of order: migrations are written on parallel branches, each independent of
+	// the ones numbered near it, and land in any order.
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true)}
 	if logger != nil {
 		opts = append(opts, goose.WithSlog(logger))
 	}

@@ -126,25 +126,24 @@ type RollupDifference struct {
 }
 
 // recount computes every dossier's contribution from the dossiers themselves.
-func (db *DB) recount(ctx context.Context) (daily, monthly []rollupRow, err error) {
+func (db *DB) recount(ctx context.Context) (rollupSet, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+dossierColumns+` FROM dossiers d`)
 	if err != nil {
-		return nil, nil, fmt.Errorf("recount rollups: %w", err)
+		return rollupSet{}, fmt.Errorf("recount rollups: %w", err)
 	}
 	defer rows.Close()
 	var deltas []report.Delta
 	for rows.Next() {
 		d, err := scanDossier(rows)
 		if err != nil {
-			return nil, nil, fmt.Errorf("recount rollups: %w", err)
+			return rollupSet{}, fmt.Errorf("recount rollups: %w", err)
 		}
 		deltas = append(deltas, report.Contribution(d)...)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("recount rollups: %w", err)
+		return rollupSet{}, fmt.Errorf("recount rollups: %w", err)
 	}
-	daily, monthly = groupDeltas(deltas)
-	return daily, monthly, nil
+	return groupDeltas(deltas), nil
 }
 
 // storedRollups reads a rollup table whole.
@@ -174,26 +173,23 @@ func (db *DB) storedRollups(ctx context.Context, table, col string) (map[[2]stri
 
 // VerifyRollups recounts the rollups from the dossiers and lists every cell that differs.
 func (db *DB) VerifyRollups(ctx context.Context) ([]RollupDifference, error) {
-	daily, monthly, err := db.recount(ctx)
+	recounted, err := db.recount(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var diffs []RollupDifference
-	for _, t := range []struct {
-		table, col string
-		rows       []rollupRow
-	}{{"rollup_daily", "day", daily}, {"rollup_monthly", "month", monthly}} {
-		stored, err := db.storedRollups(ctx, t.table, t.col)
+	for i, level := range rollupLevels {
+		stored, err := db.storedRollups(ctx, level.name, level.col)
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range t.rows {
+		for _, r := range recounted[i] {
 			k := [2]string{r.unitID, r.period}
-			diffs = append(diffs, compareSums(t.table, k, stored[k], r.sums)...)
+			diffs = append(diffs, compareSums(level.name, k, stored[k], r.sums)...)
 			delete(stored, k)
 		}
 		for k, s := range stored {
-			diffs = append(diffs, compareSums(t.table, k, s, report.Sums{})...)
+			diffs = append(diffs, compareSums(level.name, k, s, report.Sums{})...)
 		}
 	}
 	return diffs, nil
@@ -213,48 +209,20 @@ func compareSums(table string, k [2]string, stored, recounted report.Sums) []Rol
 // RebuildRollups replaces the rollups with a recount from the dossiers, in one
 // transaction.
 func (db *DB) RebuildRollups(ctx context.Context) (int, error) {
-	daily, monthly, err := db.recount(ctx)
+	recounted, err := db.recount(ctx)
 	if err != nil {
 		return 0, err
 	}
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		for _, t := range []string{"rollup_daily", "rollup_monthly"} {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
-				return fmt.Errorf("clear %s: %w", t, err)
+		for _, level := range rollupLevels {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+level.name); err != nil {
+				return fmt.Errorf("clear %s: %w", level.name, err)
 			}
 		}
-		return insertRollupRows(ctx, tx, daily, monthly)
+		return insertRollupRows(ctx, tx, recounted, db.bulkSQL())
 	})
 	if err != nil {
 		return 0, fmt.Errorf("rebuild rollups: %w", err)
 	}
-	return len(daily) + len(monthly), nil
+	return recounted.len(), nil
 }
-
-// insertRollupRows adds rows to the daily and monthly rollups: one statement for a single
-// row (the path of every action), multi-row upserts of up to rollupChunk rows for rebuilds
-// and bulk loads (the rows are distinct keys, as groupDeltas makes them).
-func insertRollupRows(ctx context.Context, tx *sql.Tx, daily, monthly []rollupRow) error {
-	for _, set := range []struct {
-		table, col string
-		rows       []rollupRow
-	}{{"rollup_daily", "day", daily}, {"rollup_monthly", "month", monthly}} {
-		for start := 0; start < len(set.rows); start += rollupChunk {
-			chunk := set.rows[start:min(start+rollupChunk, len(set.rows))]
-			args := make([]any, 0, len(chunk)*(2+len(report.Columns)))
-			for _, r := range chunk {
-				args = append(args, r.unitID, r.period)
-				for _, v := range r.sums {
-					args = append(args, v)
-				}
-			}
-			if _, err := tx.ExecContext(ctx, rollupUpsertRows(set.table, set.col, len(chunk)), args...); err != nil {
-				return fmt.Errorf("write rollups: %w", err)
-			}
-		}
-	}
-	return nil
-}
-
-// rollupChunk bounds a multi-row upsert (23 parameters a row).
-const rollupChunk = 40

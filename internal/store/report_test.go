@@ -97,6 +97,24 @@ func TestStatsFromRollups(t *testing.T) {
 		if diffs, _ := db.VerifyRollups(ctx); len(diffs) != 0 {
 			t.Fatalf("after rebuild: %+v", diffs)
 		}
+		// The yearly level is verified too, and a whole year reads the same as its months.
+		if err := db.ExecForTest(ctx, `UPDATE rollup_yearly SET refused = refused + 1 WHERE year = '2026'`); err != nil {
+			t.Fatal(err)
+		}
+		if diffs, _ := db.VerifyRollups(ctx); len(diffs) != 1 || diffs[0].Table != "rollup_yearly" {
+			t.Fatalf("tampered year: %+v", diffs)
+		}
+		if _, err := db.RebuildRollups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		year, err := db.Stats(ctx, store.StatsQuery{From: vnTime(2026, 1, 1, 0, 0), To: vnTime(2026, 12, 31, 0, 0), Today: march.Today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if year.Received() != 5 || year.Refused != 1 || year.CarriedOver != 0 || year.InProgress != s.InProgress {
+			t.Errorf("2026: received %d, refused %d, carried %d, in progress %d", year.Received(), year.Refused,
+				year.CarriedOver, year.InProgress)
+		}
 	})
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,19 +40,48 @@ func (db *DB) StatsByUnit(ctx context.Context, q StatsQuery) (map[string]report.
 	return out, nil
 }
 
-// rollupSegment is a part of a range of days read from one rollup table: whole months
-// from rollup_monthly, edge days from rollup_daily.
+// rollupSegment is a part of a range of days read from one rollup level: whole years,
+// whole months or single days.
 type rollupSegment struct {
 	table, col, lo, hi string
 }
 
 // rollupSegments splits the days from..to (from empty: since the beginning) into whole
-// months, read from the monthly rollup, and the days before the first and after the last
-// whole month, read from the daily one.
+// years, read from the yearly rollup, and the rest into whole months, read from the
+// monthly one, and the days before the first and after the last whole month, read from
+// the daily one. A running sum since the beginning thus reads one row per agency and
+// year, plus at most the months and days of the last year.
 func rollupSegments(from, to string) []rollupSegment {
 	if from != "" && to < from {
 		return nil
 	}
+	firstFull := "0000"
+	if from != "" {
+		firstFull = from[:4]
+		if from[5:] != "01-01" {
+			firstFull = addYears(firstFull, 1)
+		}
+	}
+	lastFull := to[:4]
+	if to[5:] != "12-31" {
+		lastFull = addYears(lastFull, -1)
+	}
+	if firstFull > lastFull {
+		return monthSegments(from, to)
+	}
+	segs := []rollupSegment{{rollupYearly.name, rollupYearly.col, firstFull, lastFull}}
+	if from != "" && from[:4] < firstFull {
+		segs = append(segs, monthSegments(from, from[:4]+"-12-31")...)
+	}
+	if to[:4] > lastFull {
+		segs = append(segs, monthSegments(to[:4]+"-01-01", to)...)
+	}
+	return segs
+}
+
+// monthSegments splits the days from..to of less than a calendar year's span into whole
+// months and edge days.
+func monthSegments(from, to string) []rollupSegment {
 	firstFull := "0000-00"
 	if from != "" {
 		firstFull = from[:7]
@@ -68,16 +98,22 @@ func rollupSegments(from, to string) []rollupSegment {
 		if lo == "" {
 			lo = "0000-00-00"
 		}
-		return []rollupSegment{{"rollup_daily", "day", lo, to}}
+		return []rollupSegment{{rollupDaily.name, rollupDaily.col, lo, to}}
 	}
-	segs := []rollupSegment{{"rollup_monthly", "month", firstFull, lastFull}}
+	segs := []rollupSegment{{rollupMonthly.name, rollupMonthly.col, firstFull, lastFull}}
 	if from != "" && from[:7] < firstFull {
-		segs = append(segs, rollupSegment{"rollup_daily", "day", from, from[:7] + "-31"})
+		segs = append(segs, rollupSegment{rollupDaily.name, rollupDaily.col, from, from[:7] + "-31"})
 	}
 	if to[:7] > lastFull {
-		segs = append(segs, rollupSegment{"rollup_daily", "day", to[:7] + "-01", to})
+		segs = append(segs, rollupSegment{rollupDaily.name, rollupDaily.col, to[:7] + "-01", to})
 	}
 	return segs
+}
+
+// addYears moves a four-digit year by n.
+func addYears(year string, n int) string {
+	y, _ := strconv.Atoi(year)
+	return fmt.Sprintf("%04d", y+n)
 }
 
 // sumRangeByUnit sums the counters of each agency under the paths over the days from..to.

@@ -11,29 +11,63 @@ import (
 	"github.com/motcua/motcua/internal/report"
 )
 
-// rollupRow is the counters of one rollup row (an agency and a day or month).
+// rollupRow is the counters of one rollup row (an agency and a day, month or year).
 type rollupRow struct {
 	unitID, period string
 	sums           report.Sums
 }
 
-// groupDeltas folds cell deltas into rows, per day and per month, in a stable order.
-func groupDeltas(deltas []report.Delta) (daily, monthly []rollupRow) {
-	byDay, byMonth := map[[2]string]*report.Sums{}, map[[2]string]*report.Sums{}
+// rollupTable is one level of the rollups: the counters per agency and day, month or
+// year, keyed by the first keyLen characters of the day (2024-03-15, 2024-03, 2024).
+type rollupTable struct {
+	name, col string
+	keyLen    int
+}
+
+// The rollup levels, finest first. Reports read whole years from the yearly table, whole
+// months from the monthly one and edge days from the daily one (rollupSegments), so a
+// running sum since the beginning reads one row per agency and year, not per month.
+var (
+	rollupDaily   = rollupTable{"rollup_daily", "day", 10}
+	rollupMonthly = rollupTable{"rollup_monthly", "month", 7}
+	rollupYearly  = rollupTable{"rollup_yearly", "year", 4}
+	rollupLevels  = [...]rollupTable{rollupDaily, rollupMonthly, rollupYearly}
+)
+
+// rollupSet is rows to add or compare, per level in rollupLevels order.
+type rollupSet [len(rollupLevels)][]rollupRow
+
+func (s rollupSet) len() int {
+	n := 0
+	for _, rows := range s {
+		n += len(rows)
+	}
+	return n
+}
+
+// groupDeltas folds cell deltas into rows per level (day, month, year), in a stable
+// order.
+func groupDeltas(deltas []report.Delta) rollupSet {
+	var maps [len(rollupLevels)]map[[2]string]*report.Sums
+	for i := range maps {
+		maps[i] = map[[2]string]*report.Sums{}
+	}
 	for _, d := range deltas {
-		for _, g := range []struct {
-			m   map[[2]string]*report.Sums
-			key [2]string
-		}{{byDay, [2]string{d.UnitID, d.Day}}, {byMonth, [2]string{d.UnitID, d.Day[:7]}}} {
-			s := g.m[g.key]
+		for i, level := range rollupLevels {
+			key := [2]string{d.UnitID, d.Day[:level.keyLen]}
+			s := maps[i][key]
 			if s == nil {
 				s = &report.Sums{}
-				g.m[g.key] = s
+				maps[i][key] = s
 			}
 			s[d.Counter] += int64(d.N)
 		}
 	}
-	return sortedRows(byDay), sortedRows(byMonth)
+	var out rollupSet
+	for i, m := range maps {
+		out[i] = sortedRows(m)
+	}
+	return out
 }
 
 func sortedRows(m map[[2]string]*report.Sums) []rollupRow {
@@ -50,31 +84,51 @@ func sortedRows(m map[[2]string]*report.Sums) []rollupRow {
 	return out
 }
 
-// rollupUpsertRows is the statement adding n rows' counters to a rollup table.
-func rollupUpsertRows(table, periodCol string, n int) string {
+// rollupUpsertRows is the statement adding n rows' counters to a rollup table, with
+// parameters written the bulk path's way (q).
+func rollupUpsertRows(t rollupTable, n int, q bulkSQL) string {
 	cols := strings.Join(report.Columns[:], ", ")
 	sets := make([]string, len(report.Columns))
 	for i, c := range report.Columns {
-		sets[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, table, c, c)
-	}
-	width := 2 + len(report.Columns)
-	values := make([]string, n)
-	for i := range n {
-		values[i] = "(" + placeholders(1+i*width, width) + ")"
+		sets[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, t.name, c, c)
 	}
 	return fmt.Sprintf(`INSERT INTO %s (unit_id, %s, %s) VALUES %s ON CONFLICT (unit_id, %s) DO UPDATE SET %s`,
-		table, periodCol, cols, strings.Join(values, ", "), periodCol, strings.Join(sets, ", "))
+		t.name, t.col, cols, q.values(n, 2+len(report.Columns)), t.col, strings.Join(sets, ", "))
 }
 
-// applyRollups adds cell deltas to the daily and monthly rollups through tx. Rows are
-// written in key order so concurrent transactions on PostgreSQL lock them in the same
-// order.
+// insertRollupRows adds rows to the rollups: one statement per level for the few rows of
+// an action, multi-row upserts bounded by q's parameter limit for rebuilds and bulk
+// loads (the rows are distinct keys, as groupDeltas makes them). Rows are written in key
+// order so concurrent transactions on PostgreSQL lock them in the same order.
+func insertRollupRows(ctx context.Context, tx *sql.Tx, set rollupSet, q bulkSQL) error {
+	for i, level := range rollupLevels {
+		rows := make([][]any, len(set[i]))
+		for j, r := range set[i] {
+			row := make([]any, 0, 2+len(r.sums))
+			row = append(row, r.unitID, r.period)
+			for _, v := range r.sums {
+				row = append(row, v)
+			}
+			rows[j] = row
+		}
+		err := q.exec(ctx, tx, rows, func(n, _ int) string { return rollupUpsertRows(level, n, q) })
+		if err != nil {
+			return fmt.Errorf("write %s: %w", level.name, err)
+		}
+	}
+	return nil
+}
+
+// actionSQL writes an action's few rollup rows with numbered parameters, which both
+// databases read.
+var actionSQL = bulkSQL{maxParams: 1000}
+
+// applyRollups adds cell deltas to the rollups through tx.
 func applyRollups(ctx context.Context, tx *sql.Tx, deltas []report.Delta) error {
 	if len(deltas) == 0 {
 		return nil
 	}
-	daily, monthly := groupDeltas(deltas)
-	return insertRollupRows(ctx, tx, daily, monthly)
+	return insertRollupRows(ctx, tx, groupDeltas(deltas), actionSQL)
 }
 
 // rollTransition updates the rollups for a dossier going from old to new.
