@@ -52,13 +52,13 @@ const (
 	MeasureRatingsSatisfied    Measure = "ratings_satisfied"     // very satisfied or satisfied (rule 11)
 	MeasureRatingsNotSatisfied Measure = "ratings_not_satisfied" // not satisfied
 
-	MeasurePublished         Measure = "procedures_published"          // publications in place (unit × procedure)
-	MeasurePublishedInForce  Measure = "procedures_published_in_force" // of which the procedure is in force
-	MeasurePublishedExpired  Measure = "procedures_published_expired"  // of which it is not (expired, abolished, replaced, not yet)
-	MeasureOnline            Measure = "procedures_online"             // in force and offered online (full or partial)
-	MeasureOnlineFull        Measure = "procedures_online_full"        // in force and fully online (toàn trình)
-	MeasureWithFees          Measure = "procedures_with_fees"          // in force with a fee or charge above zero
-	MeasureWithFeesOnline    Measure = "procedures_with_fees_online"   // of which fully online, so the fee can be paid online
+	MeasurePublished        Measure = "procedures_published"          // publications in place (unit × procedure)
+	MeasurePublishedInForce Measure = "procedures_published_in_force" // of which the procedure is in force
+	MeasurePublishedExpired Measure = "procedures_published_expired"  // of which it is not (expired, abolished, replaced, not yet)
+	MeasureOnline           Measure = "procedures_online"             // in force and offered online (full or partial)
+	MeasureOnlineFull       Measure = "procedures_online_full"        // in force and fully online (toàn trình)
+	MeasureWithFees         Measure = "procedures_with_fees"          // in force with a fee or charge above zero
+	MeasureWithFeesOnline   Measure = "procedures_with_fees_online"   // of which fully online, so the fee can be paid online
 )
 
 // MeasureNames lists the vocabulary in the order the documentation shows it.
