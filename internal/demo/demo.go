@@ -84,6 +84,9 @@ type Result struct {
 	Logins       []Login
 	UnitsCreated int // 0 when the demo was already loaded
 	UsersCreated int
+	// StaffCreated counts the specialists of 2022 created without a printed login (see
+	// itStaff2022).
+	StaffCreated int
 	// ProceduresAdded counts the versions of the sample procedure catalog added (0 when
 	// already loaded).
 	ProceduresAdded int
@@ -240,11 +243,14 @@ func Load(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 		if err := l.qms2022(ctx); err != nil {
 			return nil, fmt.Errorf("demo: QMS of 2022: %w", err)
 		}
+		if err := l.itEntries2022(ctx); err != nil {
+			return nil, fmt.Errorf("demo: IT indicators of 2022: %w", err)
+		}
 	}
-	if l.res.UnitsCreated+l.res.UsersCreated+l.res.DossiersCreated > 0 {
+	if l.res.UnitsCreated+l.res.UsersCreated+l.res.StaffCreated+l.res.DossiersCreated > 0 {
 		err := db.Audit(ctx, store.AuditEvent{At: opts.Now, Action: "demo.load", ObjectType: "demo", ObjectID: provinceCode,
-			Detail: fmt.Sprintf("%d units, %d officials, %d dossiers created", l.res.UnitsCreated, l.res.UsersCreated,
-				l.res.DossiersCreated)})
+			Detail: fmt.Sprintf("%d units, %d officials, %d dossiers created", l.res.UnitsCreated,
+				l.res.UsersCreated+l.res.StaffCreated, l.res.DossiersCreated)})
 		if err != nil {
 			return nil, fmt.Errorf("demo: %w", err)
 		}
@@ -377,9 +383,19 @@ func (l *loader) load(ctx context.Context, sysAdminEmail string) error {
 	}
 	// The district's specialist who decides the social-assistance dossiers the communes
 	// transfer (liên thông) in 2022.
-	_, err = l.assigned(ctx, districtHandlerEmail, districtUBND, user.Handler, "Phòng Lao động - Thương binh và Xã hội")
-	return err
+	if _, err = l.assigned(ctx, districtHandlerEmail, districtUBND, user.Handler, "Phòng Lao động - Thương binh và Xã hội"); err != nil {
+		return err
+	}
+	// The district's QMS secretary, who reads and manages the QMS of every commune of the
+	// district and prepares the district's annual evaluation.
+	if _, err := l.assigned(ctx, districtQMSEmail, district, user.QMS, "Văn phòng HĐND và UBND huyện"); err != nil {
+		return err
+	}
+	return l.itStaff2022(ctx, oldProvince, districtUBND, oldCommunes)
 }
+
+// districtQMSEmail is the login of the district's QMS secretary of 2022.
+const districtQMSEmail = "iso.huyenthanhba.2022@" + emailDomain
 
 // districtHandlerEmail is the login of the district's handler of transferred dossiers.
 const districtHandlerEmail = "xuly.huyenthanhba.2022@" + emailDomain

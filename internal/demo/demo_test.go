@@ -82,8 +82,9 @@ func TestLoadIsRepeatable(t *testing.T) {
 			t.Errorf("%d units, want %d", len(before.units), want)
 		}
 		// System administrator, two overseers, five officials in each of 6 + 19 communes,
-		// the district's handler of transferred dossiers.
-		if want := 1 + 2 + 5*(6+19) + 1; len(before.users) != want || before.assignments != want-1 {
+		// the district's handler of transferred dossiers and QMS secretary, and the
+		// specialists of 2022 (27 in the district, 3 in each commune).
+		if want := 1 + 2 + 5*(6+19) + 2 + 27 + 3*19; len(before.users) != want || before.assignments != want-1 {
 			t.Errorf("%d officials with %d assignments, want %d", len(before.users), before.assignments, want)
 		}
 
@@ -204,7 +205,7 @@ func TestDemoContent(t *testing.T) {
 		}
 		for _, r := range []user.Role{user.Admin, user.Receiver, user.Handler, user.Approver, user.QMS} {
 			want := 25
-			if r == user.Handler {
+			if r == user.Handler || r == user.QMS {
 				want++ // the district's
 			}
 			if roles[string(r)] != want {

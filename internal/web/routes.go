@@ -40,6 +40,7 @@ func (s *Server) handler() http.Handler {
 	s.reviewRoutes(app)
 	s.workflowRoutes(app)
 	s.reportRoutes(app)
+	s.itIndicatorRoutes(app)
 	s.qmsRoutes(app)
 
 	// Working-day calendar and unit working time.
