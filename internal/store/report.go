@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,27 +22,19 @@ type StatsQuery struct {
 	Today time.Time
 }
 
-// Stats computes a report's figures from the rollups: whole months from the monthly table
-// and the edge days from the daily one, and running sums up to the period's start and end
-// the same way.
+// Stats computes a report's figures from the rollups: the period's counters, and the
+// running sums up to the day before it and up to its end (for carried-over and
+// in-progress dossiers), read in one query (sumRanges).
 func (db *DB) Stats(ctx context.Context, q StatsQuery) (report.Stats, error) {
 	from, to, end, err := db.statsDays(q)
 	if err != nil {
 		return report.Stats{}, err
 	}
-	in, err := db.sumRange(ctx, q.Under, from, to)
+	sums, err := db.sumRanges(ctx, q.Under, [][2]string{{from, to}, {"", dayBefore(from)}, {"", end}})
 	if err != nil {
 		return report.Stats{}, err
 	}
-	before, err := db.sumRange(ctx, q.Under, "", dayBefore(from))
-	if err != nil {
-		return report.Stats{}, err
-	}
-	upToEnd, err := db.sumRange(ctx, q.Under, "", end)
-	if err != nil {
-		return report.Stats{}, err
-	}
-	return report.StatsFrom(from, to, in, before, upToEnd), nil
+	return report.StatsFrom(from, to, sums[0], sums[1], sums[2]), nil
 }
 
 // statsDays validates the period and returns its days and the day the in-progress count
@@ -70,36 +63,52 @@ func dayBefore(day string) string {
 	return report.Day(t.AddDate(0, 0, -1))
 }
 
-// sumRange sums the counters of the units under the paths over the days from..to
-// (from empty: since the beginning): whole months from the monthly rollup, edge days from
-// the daily one (rollupSegments).
-func (db *DB) sumRange(ctx context.Context, under []string, from, to string) (report.Sums, error) {
-	var total report.Sums
-	for _, seg := range rollupSegments(from, to) {
-		s, err := db.sumTable(ctx, seg, under)
-		if err != nil {
-			return total, err
+// sumRanges sums the counters of the units under the paths over each range of days
+// (from empty: since the beginning) in one query: the ranges are split into rollup
+// segments (rollupSegments), each distinct segment is read once (the running sums share
+// their whole years), and the rows of one UNION ALL are added up per range.
+func (db *DB) sumRanges(ctx context.Context, under []string, ranges [][2]string) ([]report.Sums, error) {
+	out := make([]report.Sums, len(ranges))
+	var segs []rollupSegment
+	index := map[rollupSegment]int{}
+	uses := make([][]int, len(ranges))
+	for i, r := range ranges {
+		for _, seg := range rollupSegments(r[0], r[1]) {
+			j, ok := index[seg]
+			if !ok {
+				j = len(segs)
+				index[seg] = j
+				segs = append(segs, seg)
+			}
+			uses[i] = append(uses[i], j)
 		}
-		total.Add(s)
 	}
-	return total, nil
-}
-
-// sumTable sums one segment's counters for the agencies under the paths; the agencies are
-// selected first so the rollup is read through its primary key.
-func (db *DB) sumTable(ctx context.Context, seg rollupSegment, under []string) (report.Sums, error) {
+	if len(segs) == 0 {
+		return out, nil
+	}
 	var c conds
-	agenciesUnder(&c, under)
-	c.add(fmt.Sprintf("r.%s >= %s", seg.col, c.arg(seg.lo)))
-	c.add(fmt.Sprintf("r.%s <= %s", seg.col, c.arg(seg.hi)))
-	query := `SELECT ` + sumColumns() + ` FROM ` + seg.table + ` r WHERE ` + strings.Join(c.where, " AND ")
-	var out report.Sums
-	ptrs := make([]any, len(out))
-	for i := range out {
-		ptrs[i] = &out[i]
+	parts := make([]string, len(segs))
+	for j, seg := range segs {
+		where := conds{args: c.args}
+		agenciesUnder(&where, under)
+		where.add(fmt.Sprintf("r.%s >= %s", seg.col, where.arg(seg.lo)))
+		where.add(fmt.Sprintf("r.%s <= %s", seg.col, where.arg(seg.hi)))
+		c.args = where.args
+		parts[j] = fmt.Sprintf(`SELECT '%d', %s FROM %s r WHERE %s`, j, sumColumns(), seg.table,
+			strings.Join(where.where, " AND "))
 	}
-	if err := db.read.QueryRowContext(ctx, query, c.args...).Scan(ptrs...); err != nil {
-		return out, fmt.Errorf("sum %s: %w", seg.table, err)
+	bySeg := make([]report.Sums, len(segs))
+	err := db.groupedSums(ctx, strings.Join(parts, " UNION ALL "), c.args, func(key string, s report.Sums) {
+		j, _ := strconv.Atoi(key)
+		bySeg[j] = s
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sum rollups: %w", err)
+	}
+	for i, js := range uses {
+		for _, j := range js {
+			out[i].Add(bySeg[j])
+		}
 	}
 	return out, nil
 }
