@@ -86,6 +86,13 @@ func (s *Server) qmsRoutes(app *http.ServeMux) {
 	// Declarations of conformity (part 7).
 	route(app, "GET /qms/units/{id}/declarations", s.signedIn(s.qmsDeclarations))
 	route(app, "POST /qms/units/{id}/declarations", s.signedIn(s.createQMSDeclaration))
+
+	// Risks (part 3).
+	route(app, "GET /qms/units/{id}/risks", s.signedIn(s.qmsRisks))
+	route(app, "POST /qms/units/{id}/risks", s.signedIn(s.createQMSRisk))
+	route(app, "GET /qms/risks/{risk}", s.signedIn(s.showQMSRisk))
+	route(app, "POST /qms/risks/{risk}", s.signedIn(s.updateQMSRisk))
+	route(app, "POST /qms/risks/{risk}/reviews", s.signedIn(s.reviewQMSRisk))
 }
 
 // qmsUploadRoutes registers the attachment upload on the outer mux with the portal's
@@ -309,6 +316,9 @@ func (s *Server) qmsDashboardExtras(r *http.Request, u unit.Unit, data map[strin
 		return err
 	}
 	if data["Declaration"], _, err = s.unitDeclStatus(r, u); err != nil {
+		return err
+	}
+	if err := s.qmsRiskSummary(r, u, data); err != nil {
 		return err
 	}
 	return s.qmsNCSummary(r, u, data)
