@@ -47,6 +47,15 @@ func qms2022Check(t *testing.T, db *store.DB, raw *sql.DB) {
 	if count[qms.SourceIntake] != 3 || evidence[qms.SourceIntake] != 4 { // two attempts in one commune and month
 		t.Errorf("refused intakes: %d records, %d attempts", count[qms.SourceIntake], evidence[qms.SourceIntake])
 	}
+	// Each commune has its register: three entries, two of them reviewed; none added again.
+	risks, err := db.Risks(ctx, store.RiskFilter{})
+	if err != nil || len(risks) != 3*19 {
+		t.Errorf("risks: %d (%v)", len(risks), err)
+	}
+	var reviewed int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM qms_risk_reviews`).Scan(&reviewed); err != nil || reviewed != 19+6 {
+		t.Errorf("risk reviews: %d (%v)", reviewed, err)
+	}
 	// The records belong to the communes (the owners of their agencies).
 	var communes int
 	if err := raw.QueryRow(`SELECT COUNT(*) FROM qms_nonconformities n JOIN units u ON u.id = n.unit_id

@@ -152,6 +152,7 @@ type ReviewInputs struct {
 	Audits          AuditSummary       `json:"audits"`
 	PreviousActions []PreviousAction   `json:"previous_actions"`
 	Documents       DocumentSummary    `json:"documents"`
+	Risks           RiskSummary        `json:"risks"`
 }
 
 // ObjectiveSummary is an objective's months in the period.

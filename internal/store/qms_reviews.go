@@ -392,6 +392,16 @@ func (db *DB) GatherReviewInputs(ctx context.Context, u unit.Unit, from, to, hel
 			in.Documents.ReviewDue++
 		}
 	}
+
+	risks, err := db.Risks(ctx, RiskFilter{UnitID: u.ID})
+	if err != nil {
+		return in, err
+	}
+	plain := make([]qms.Risk, len(risks))
+	for i, x := range risks {
+		plain[i] = x.Risk
+	}
+	in.Risks = qms.SummarizeRisks(plain, from, to, today)
 	return in, nil
 }
 

@@ -143,6 +143,13 @@ func TestRiskRegister(t *testing.T) {
 			}
 		}
 
+		// The management review of A gathers its register.
+		ua, _ := db.Unit(ctx, k.a.ID)
+		in, err := db.GatherReviewInputs(ctx, ua, unit.DateOf(now.AddDate(0, -1, 0)), today, today, "")
+		if err != nil || in.Risks.Risks != 1 || in.Risks.Opportunities != 0 || in.Risks.Reviewed != 1 || in.Risks.High != 0 {
+			t.Fatalf("review inputs: %+v %v", in.Risks, err)
+		}
+
 		// Closed, an entry is no longer reviewed nor open; it may be reopened.
 		cur, _ := db.Risk(ctx, r.ID)
 		upd = cur.Risk

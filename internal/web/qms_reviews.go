@@ -327,7 +327,10 @@ func (s *Server) minutesOf(rv store.ReviewRow, h forms.Heading, outputs []qms.Re
 		forms.QMSSection{Title: "6. Kết quả đánh giá nội bộ", Items: audits},
 		forms.QMSSection{Title: "7. Tài liệu của hệ thống", Items: []string{fmt.Sprintf(
 			"Tài liệu đang hiệu lực: %d; đến hạn xem xét lại: %d; lượt chưa xác nhận đã đọc: %d.",
-			in.Documents.Current, in.Documents.ReviewDue, in.Documents.Unread)}})
+			in.Documents.Current, in.Documents.ReviewDue, in.Documents.Unread)}},
+		forms.QMSSection{Title: "8. Rủi ro và cơ hội", Items: []string{fmt.Sprintf(
+			"Rủi ro chưa đóng: %d; cơ hội chưa đóng: %d; ở mức cao: %d; biện pháp xử lý quá hạn: %d; được xem xét trong kỳ: %d; đã đóng: %d.",
+			in.Risks.Risks, in.Risks.Opportunities, in.Risks.High, in.Risks.Overdue, in.Risks.Reviewed, in.Risks.Closed)}})
 	notes := textLines(rv.Notes)
 	if len(notes) == 0 {
 		notes = []string{"Không ghi nhận."}

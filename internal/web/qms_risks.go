@@ -236,7 +236,8 @@ func (s *Server) qmsRiskPage(w http.ResponseWriter, r *http.Request, status int,
 		}
 	}
 	p.Active = "nav.qms"
-	p.Title = s.i18n.T(p.Lang, "qms.risk_kind_"+string(x.Kind)) + ": " + truncateRunes(x.Description, 120)
+	kindKey := "qms.risk_kind_" + string(x.Kind)
+	p.Title = s.i18n.T(p.Lang, kindKey) + ": " + truncateRunes(x.Description, 120)
 	p.Data = data
 	s.render(w, r, status, "qms_risk", p)
 }
@@ -276,24 +277,24 @@ func (s *Server) riskHistory(r *http.Request, id string) ([]riskHistoryStep, err
 			if n := names[v]; n != "" {
 				return n
 			}
-		case "kind":
-			return s.i18n.T(lang, "qms.risk_kind_"+v)
-		case "status":
-			return s.i18n.T(lang, "qms.risk_status_"+v)
+		case "kind", "status":
+			key := "qms.risk_" + field + "_" + v
+			return s.i18n.T(lang, key)
 		case "due_on", "reviewed_on":
 			if d, err := unit.ParseDate(v); err == nil {
 				return d.Display()
 			}
 		case "score":
 			if n, err := strconv.Atoi(v); err == nil {
-				return v + " (" + s.i18n.T(lang, "qms.risk_level_"+string(qms.LevelOf(n))) + ")"
+				return v + " (" + s.levelName(lang, qms.LevelOf(n)) + ")"
 			}
 		}
 		return v
 	}
 	var out []riskHistoryStep
 	for _, h := range rows {
-		c := riskChangeView{Field: s.i18n.T(lang, "qms.risk_field_"+h.Field), Old: value(h.Field, h.Old), New: value(h.Field, h.New)}
+		fieldKey := "qms.risk_field_" + h.Field
+		c := riskChangeView{Field: s.i18n.T(lang, fieldKey), Old: value(h.Field, h.Old), New: value(h.Field, h.New)}
 		if n := len(out); n > 0 && out[n-1].At.Equal(h.At) && out[n-1].ActorID == h.ActorID && out[n-1].Action == h.Action {
 			out[n-1].Changes = append(out[n-1].Changes, c)
 			continue
@@ -416,7 +417,7 @@ func (s *Server) riskMatrix(lang string, u unit.Unit, risks []store.RiskRow) ris
 			n := m.Count(l, i)
 			level := qms.LevelOf(qms.Score(l, i))
 			c := riskCellView{X: x, Y: y, TextX: x + v.Size/2, TextY: y + v.Size/2 + 6, Count: n, Fill: riskFill[level],
-				Label: s.i18n.T(lang, "qms.risk_cell", l, i, qms.Score(l, i), s.i18n.T(lang, "qms.risk_level_"+string(level)), n)}
+				Label: s.i18n.T(lang, "qms.risk_cell", l, i, qms.Score(l, i), s.levelName(lang, level), n)}
 			if n > 0 {
 				c.Href = fmt.Sprintf("/qms/units/%s/risks?l=%d&i=%d", u.ID, l, i)
 				parts = append(parts, c.Label)
@@ -432,6 +433,12 @@ func (s *Server) riskMatrix(lang string, u unit.Unit, risks []store.RiskRow) ris
 		v.Describe += " " + strings.Join(parts, "; ")
 	}
 	return v
+}
+
+// levelName is a level in words.
+func (s *Server) levelName(lang string, l qms.RiskLevel) string {
+	key := "qms.risk_level_" + string(l)
+	return s.i18n.T(lang, key)
 }
 
 // riskBandView is a level with its scores, for the legend.
