@@ -55,6 +55,7 @@ func commands() []command {
 		{"backup", "sao lưu CSDL, kiểm tra bản sao lưu (check) / back up the database, check a backup", runBackup},
 		{"restore", "khôi phục CSDL từ bản sao lưu / restore the database from a backup", runRestore},
 		{"bench", "đo hiệu năng so với giới hạn của máy (intake) / benchmarks against the machine's ceilings", runBench},
+		{"config", "in tệp cấu hình mẫu, kiểm tra tệp cấu hình (example, check) / example and check the configuration file", runConfig},
 		{"version", "in phiên bản / print the version", runVersion},
 	}
 }
@@ -126,17 +127,29 @@ func newFlagSet(name, synopsis string, stdout io.Writer) *flag.FlagSet {
 
 // openStore opens and migrates the database.
 func openStore(ctx context.Context, dsn string) (*store.DB, error) {
-	return openStoreWith(ctx, dsn, nil)
+	return openStoreWith(ctx, dsn, store.Options{}, nil)
 }
 
-func openStoreWith(ctx context.Context, dsn string, logger *slog.Logger) (*store.DB, error) {
-	db, err := store.Open(ctx, dsn, store.Options{})
+func openStoreWith(ctx context.Context, dsn string, opts store.Options, logger *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, dsn, opts)
 	if err != nil {
 		return nil, err
 	}
 	if err := db.Migrate(ctx, logger); err != nil {
 		db.Close()
-		return nil, err
+		return nil, explainSchema(err)
 	}
 	return db, nil
+}
+
+// explainSchema turns store.ErrSchemaTooNew into advice: the database was upgraded by a
+// newer motcua and this binary must not touch it (migrations are forward-only).
+func explainSchema(err error) error {
+	if !errors.Is(err, store.ErrSchemaTooNew) {
+		return err
+	}
+	return fmt.Errorf("%w\n  CSDL đã được một phiên bản motcua mới hơn nâng cấp; chương trình này dừng để không làm hỏng dữ liệu."+
+		" Hãy chạy bản motcua mới hơn (cấu trúc CSDL chỉ nâng lên, không hạ xuống; muốn quay lại bản cũ thì khôi phục bản sao lưu trước khi nâng cấp)."+
+		"\n  A newer motcua upgraded this database; this program stops rather than corrupt it. Run the newer motcua"+
+		" (migrations are forward-only; to go back, restore the backup taken before the upgrade).", err)
 }

@@ -126,7 +126,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	started := make(chan struct{})
-	go func() { done <- serve(ctx, ln, h, logger, func() { close(started) }) }()
+	go func() { done <- serve(ctx, ln, h, logger, 15*time.Second, func() { close(started) }) }()
 	<-started
 	resp, err := http.Get("http://" + ln.Addr().String() + "/readyz")
 	if err != nil || resp.StatusCode != 200 {

@@ -4,15 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 
 	"github.com/motcua/motcua/internal/store"
 )
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("migrate", "migrate [status|up|down] [--db …]", stdout)
-	dsn := dbFlag(fs)
+	fs := newFlagSet("migrate", "migrate [status|up|down] [--config FILE] [--db …]", stdout)
+	st := bindSettings(fs, migrateKeys...)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := st.load()
+	if err != nil {
 		return err
 	}
 	action := "up"
@@ -22,16 +25,22 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if fs.NArg() > 1 {
 		return fmt.Errorf("migrate: one action expected, got %v", fs.Args())
 	}
-	db, err := store.Open(ctx, *dsn, store.Options{})
+	db, err := store.Open(ctx, cfg.Database.URL, storeOptions(cfg))
+	if err != nil {
+		return scrubbed(cfg, "open database", err)
+	}
+	defer db.Close()
+	logger, err := newLogger(cfg.Log, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	if err := db.CheckSchema(ctx); err != nil {
+		return explainSchema(err)
+	}
 	switch action {
 	case "up":
 		if err := db.Migrate(ctx, logger); err != nil {
-			return err
+			return explainSchema(err)
 		}
 		v, err := db.SchemaVersion(ctx)
 		if err != nil {

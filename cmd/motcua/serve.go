@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/jobs"
 	"github.com/motcua/motcua/internal/store"
@@ -18,50 +19,56 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "serve [--addr 127.0.0.1:8080] [--db data/motcua.db] [--demo]", stdout)
-	addr := fs.String("addr", envOr("MOTCUA_ADDR", "127.0.0.1:8080"), "địa chỉ lắng nghe / listen address (env MOTCUA_ADDR)")
-	dsn := dbFlag(fs)
-	withDemo := fs.Bool("demo", envOr("MOTCUA_DEMO", "") == "true", "nạp dữ liệu minh họa khi khởi động / load demo data at start (env MOTCUA_DEMO=true)")
-	secure := fs.String("secure-cookies", envOr("MOTCUA_SECURE_COOKIES", "auto"),
-		"cookie chỉ qua HTTPS: auto (bật khi không nghe trên loopback), true, false / Secure cookies (env MOTCUA_SECURE_COOKIES)")
-	logFormat := fs.String("log-format", envOr("MOTCUA_LOG_FORMAT", "text"), "định dạng log / log format: text or json (env MOTCUA_LOG_FORMAT)")
-	withJobs := fs.Bool("jobs", envOr("MOTCUA_JOBS", "true") == "true",
-		"chạy các tác vụ nền trong máy chủ này / run the background jobs in this server (env MOTCUA_JOBS; false when motcua worker runs them)")
+	fs := newFlagSet("serve", "serve [--config FILE] [--addr 127.0.0.1:8080] [--db data/motcua.db] [--demo]", stdout)
+	st := bindSettings(fs, serveKeys...)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	logger, err := newLogger(*logFormat, stderr)
+	cfg, err := st.load()
 	if err != nil {
 		return err
 	}
-	secureCookies, err := parseSecure(*secure, *addr)
+	logger, err := newLogger(cfg.Log, stderr)
 	if err != nil {
 		return err
 	}
-	db, err := openStoreWith(ctx, *dsn, logger)
+	logger.Info("configuration", "config", cfg)
+	secureCookies, err := parseSecure(cfg.Server.SecureCookies, cfg.Server.Addr)
 	if err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return err
+	}
+	db, err := openStoreWith(ctx, cfg.Database.URL, storeOptions(cfg), logger)
+	if err != nil {
+		return scrubbed(cfg, "open database", err)
 	}
 	defer db.Close()
 	logger.Info("database ready", "dialect", db.Dialect())
-	if *withDemo {
+	logReplica(db, logger)
+	if cfg.Server.Demo {
 		res, err := demo.Load(ctx, db, demo.Options{})
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		printLogins(stdout, res.Logins)
 	}
-	h, err := web.New(db, logger, web.Config{SecureCookies: secureCookies, Version: version})
+	h, err := web.New(db, logger, web.Config{
+		SecureCookies:   secureCookies,
+		TrustedProxies:  cfg.Proxies(),
+		SessionLifetime: cfg.Server.SessionLifetime,
+		IdleTimeout:     cfg.Server.SessionIdleTimeout,
+		MaxBodyBytes:    cfg.Server.MaxBodyBytes,
+		Version:         version,
+	})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
+		return fmt.Errorf("listen on %s: %w", cfg.Server.Addr, err)
 	}
 	jobsDone := make(chan struct{})
-	err = serve(ctx, ln, h, logger, func() {
-		if *withJobs {
+	err = serve(ctx, ln, h, logger, cfg.Server.ShutdownTimeout, func() {
+		if cfg.Jobs.Enabled {
 			go runJobs(ctx, db, logger, jobsDone)
 		} else {
 			close(jobsDone)
@@ -72,6 +79,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		<-jobsDone // the runs in progress end with ctx
 	}
 	return err
+}
+
+// logReplica says whether reports read from the replica, and why not.
+func logReplica(db *store.DB, logger *slog.Logger) {
+	st := db.Replica()
+	switch {
+	case !st.Configured:
+	case st.Healthy:
+		logger.Info("read replica in use for reports", "lag", st.Lag)
+	default:
+		logger.Warn("read replica not usable: reports read from the primary until it is", "reason", st.Err)
+	}
+}
+
+// storeOptions are the database settings of the configuration.
+func storeOptions(cfg config.Config) store.Options {
+	return store.Options{MaxReadConns: int(cfg.Database.MaxConns), ReplicaDSN: cfg.Database.ReadURL, ReplicaMaxLag: cfg.Database.ReadMaxLag}
 }
 
 // runJobs runs the background jobs inside the web server until ctx ends.
@@ -87,7 +111,7 @@ func runJobs(ctx context.Context, db *store.DB, logger *slog.Logger, done chan<-
 }
 
 // serve runs the HTTP server on ln until ctx ends, then shuts down gracefully.
-func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, started func()) error {
+func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, grace time.Duration, started func()) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -108,7 +132,7 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
@@ -120,14 +144,20 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 	return nil
 }
 
-func newLogger(format string, w io.Writer) (*slog.Logger, error) {
-	switch format {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, nil)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, nil)), nil
+// newLogger builds the logger of the log settings.
+func newLogger(l config.Log, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(l.Level)); err != nil {
+		return nil, fmt.Errorf("log.level must be debug, info, warn or error, not %q", l.Level)
 	}
-	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+	opts := &slog.HandlerOptions{Level: level}
+	switch l.Format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log.format must be text or json, not %q", l.Format)
 }
 
 // parseSecure decides the Secure cookie flag: "auto" turns it on unless the server

@@ -17,20 +17,24 @@ import (
 // runWorker runs the background jobs without the web server: on a separate machine, or
 // beside web servers started with --jobs=false.
 func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("worker", "worker [--db data/motcua.db] [--once]", stdout)
-	dsn := dbFlag(fs)
+	fs := newFlagSet("worker", "worker [--config FILE] [--db data/motcua.db] [--once]", stdout)
+	st := bindSettings(fs, workerKeys...)
 	once := fs.Bool("once", false, "chạy các tác vụ đến hạn một lần rồi thoát / run the due jobs once and exit")
-	logFormat := fs.String("log-format", envOr("MOTCUA_LOG_FORMAT", "text"), "định dạng log / log format: text or json (env MOTCUA_LOG_FORMAT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	logger, err := newLogger(*logFormat, stderr)
+	cfg, err := st.load()
 	if err != nil {
 		return err
 	}
-	db, err := openStoreWith(ctx, *dsn, logger)
+	logger, err := newLogger(cfg.Log, stderr)
 	if err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return err
+	}
+	logger.Info("configuration", "config", cfg)
+	db, err := openStoreWith(ctx, cfg.Database.URL, storeOptions(cfg), logger)
+	if err != nil {
+		return scrubbed(cfg, "open database", err)
 	}
 	defer db.Close()
 	runner, err := newRunner(db, logger, jobs.Options{})

@@ -8,3 +8,14 @@ func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error 
 	_, err := db.write.ExecContext(ctx, query, args...)
 	return err
 }
+
+// ReplicaExecForTest runs a statement through the read-only replica handle.
+func (db *DB) ReplicaExecForTest(ctx context.Context, query string, args ...any) error {
+	_, err := db.replica.pool.ExecContext(ctx, query, args...)
+	return err
+}
+
+// ReportsFromReplicaForTest reports whether report queries now go to the replica.
+func (db *DB) ReportsFromReplicaForTest() bool {
+	return db.replica != nil && db.reports() == querier(db.replica.pool)
+}

@@ -76,7 +76,7 @@ func (db *DB) RatingSummary(ctx context.Context, under []string, from, to time.T
 	c.under("u.path", under)
 	c.add("r.rated_at >= " + c.arg(from.UTC()))
 	c.add("r.rated_at < " + c.arg(to.UTC()))
-	rows, err := db.read.QueryContext(ctx, `SELECT r.level, COUNT(*) FROM dossier_ratings r JOIN units u ON u.id = r.unit_id
+	rows, err := db.reports().QueryContext(ctx, `SELECT r.level, COUNT(*) FROM dossier_ratings r JOIN units u ON u.id = r.unit_id
 		WHERE `+strings.Join(c.where, " AND ")+` GROUP BY r.level`, c.args...)
 	if err != nil {
 		return portal.Summary{}, fmt.Errorf("rating summary: %w", err)
@@ -118,7 +118,7 @@ func (db *DB) LowRatings(ctx context.Context, under []string, since time.Time, l
 	query := finishQuery(`SELECT r.id, r.dossier_id, r.unit_id, r.level, r.criteria, r.comment, r.rated_at,
 		COALESCE(d.code, ''), d.procedure_name, u.name FROM dossier_ratings r JOIN units u ON u.id = r.unit_id
 		JOIN dossiers d ON d.id = r.dossier_id`, c.where, "r.rated_at DESC, r.id DESC", limit)
-	return queryAll(ctx, db.read, "low ratings", func(row interface{ Scan(...any) error }) (RatedDossier, error) {
+	return queryAll(ctx, db.reports(), "low ratings", func(row interface{ Scan(...any) error }) (RatedDossier, error) {
 		var (
 			rd           RatedDossier
 			level, crits string

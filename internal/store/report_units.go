@@ -166,7 +166,7 @@ func sumColumns() string {
 // groupedSums runs a query whose rows are a key and the counters' sums, and hands each
 // row to add.
 func (db *DB) groupedSums(ctx context.Context, query string, args []any, add func(key string, s report.Sums)) error {
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	rows, err := db.reports().QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

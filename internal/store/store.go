@@ -31,11 +31,13 @@ const (
 
 // DB is an open database. On SQLite it keeps one connection for writes (SQLite allows one
 // writer; a single connection avoids SQLITE_BUSY between our own goroutines) beside a pool
-// for reads. On PostgreSQL both are the same pool.
+// for reads. On PostgreSQL both are the same pool. Reports, public statistics and exports
+// may read from a replica instead (replica.go).
 type DB struct {
 	dialect Dialect
 	read    *sql.DB
 	write   *sql.DB
+	replica *replica // nil: reports read through read
 	now     func() time.Time
 	// calendars caches built working-day calendars (see calendarCache).
 	calendars *calendarCache
@@ -47,6 +49,12 @@ type Options struct {
 	Now func() time.Time
 	// MaxReadConns bounds the read pool (default 2×GOMAXPROCS, at least 4).
 	MaxReadConns int
+	// ReplicaDSN is an optional database for read-only work (reports, public statistics,
+	// exports), opened read-only: a PostgreSQL streaming replica, or the primary itself.
+	ReplicaDSN string
+	// ReplicaMaxLag is the replication delay beyond which reports go back to the primary
+	// (default 1 minute).
+	ReplicaMaxLag time.Duration
 }
 
 // DialectOf tells which engine a DSN is for: postgres:// and postgresql:// URLs (or a
@@ -84,6 +92,12 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if opts.ReplicaDSN != "" {
+		if db.replica, err = openReplica(opts.ReplicaDSN, db.dialect, opts); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return db, nil
 }
@@ -180,11 +194,24 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// CheckSchema returns ErrSchemaTooNew when the database has migrations this binary does
+// not know (a newer motcua upgraded it), without changing anything.
+func (db *DB) CheckSchema(ctx context.Context) error {
+	p, err := db.provider(nil)
+	if err != nil {
+		return err
+	}
+	return db.checkNotNewer(ctx, p)
+}
+
 // Close releases the connections.
 func (db *DB) Close() error {
 	err := db.read.Close()
 	if db.write != db.read {
 		err = errors.Join(err, db.write.Close())
+	}
+	if db.replica != nil {
+		err = errors.Join(err, db.replica.pool.Close())
 	}
 	return err
 }

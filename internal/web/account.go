@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -28,16 +27,6 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "login.title")
 	p.Form = map[string]string{"next": safeNext(r.URL.Query().Get("next"))}
 	s.render(w, r, http.StatusOK, "login", p)
-}
-
-// clientIP is the peer address. Behind a reverse proxy every request comes from the proxy;
-// trusting X-Forwarded-For is configured with the proxy (see docs/operations.md).
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // login checks the e-mail and password. Every failure shows the same message and takes

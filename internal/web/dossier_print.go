@@ -72,7 +72,7 @@ func (s *Server) printDossier(w http.ResponseWriter, r *http.Request) {
 // receipt, on the host the official is using.
 func lookupURL(r *http.Request, secure bool, d dossier.Dossier) string {
 	scheme := "http"
-	if r.TLS != nil || secure {
+	if isHTTPS(r) || secure {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + "/tra-cuu?ma=" + url.QueryEscape(d.Code) + "&k=" + url.QueryEscape(d.LookupSecret)

@@ -20,5 +20,15 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": string(s.db.Dialect())})
+	out := map[string]string{"status": "ready", "database": string(s.db.Dialect())}
+	// A replica that is down or lagging does not make the server unready: reports read
+	// from the primary meanwhile.
+	if st := s.db.Replica(); st.Configured {
+		out["replica"] = "ok"
+		if !st.Healthy {
+			out["replica"] = "not used (unreachable or lagging)"
+			s.logger(r).Warn("read replica not used", "reason", st.Err)
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 }

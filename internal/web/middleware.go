@@ -109,6 +109,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.String("request_id", info.id),
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
+			slog.String("client", clientIP(r)),
 			slog.String("route", info.pattern),
 			slog.Int("status", status),
 			slog.Duration("duration", s.cfg.Now().Sub(info.start)),

@@ -78,7 +78,7 @@ func (s *Server) handler() http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
 	mux.Handle("/", s.sessions.LoadAndSave(s.loadActor(csrf.Handler(s.limitBody(app)))))
 
-	return s.requestID(s.securityHeaders(s.logRequests(s.metrics.instrument(s.recoverPanics(s.cleanText(mux))))))
+	return s.forwarded(s.requestID(s.securityHeaders(s.logRequests(s.metrics.instrument(s.recoverPanics(s.cleanText(mux)))))))
 }
 
 // route registers h under pattern and records the pattern for metrics and logs (the

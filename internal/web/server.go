@@ -7,6 +7,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -17,8 +18,12 @@ import (
 
 // Config holds the web settings that come from flags and environment.
 type Config struct {
-	// SecureCookies marks the session cookie Secure (HTTPS only). Turn it on behind TLS.
+	// SecureCookies marks the session cookie Secure (HTTPS only) on every response. Turn
+	// it on behind TLS. Requests that arrive over HTTPS get a Secure cookie anyway.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto
+	// are believed (proxy.go).
+	TrustedProxies []netip.Prefix
 	// SessionLifetime is the absolute lifetime of a sign-in (default 12 h).
 	SessionLifetime time.Duration
 	// IdleTimeout ends a session after this long without a request (default 2 h).
