@@ -344,6 +344,17 @@ func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.Under = paths
+	if f.UnitID != "" { // a unit outside the actor's dossiers is not found, as on the register
+		u, err := s.db.Unit(r.Context(), f.UnitID)
+		if err != nil && !failure.Is(err, failure.NotFound) {
+			s.serverError(w, r, err)
+			return
+		}
+		if err != nil || !actor(r).Can(auth.ViewDossiers, u.Path) {
+			s.renderError(w, r, failure.New(failure.NotFound, "", "error.not_found"), 0)
+			return
+		}
+	}
 	list, err := s.db.ListDossiers(r.Context(), f)
 	if err != nil {
 		s.serverError(w, r, err)

@@ -314,6 +314,7 @@ func (s *Server) importProceduresForm(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "procedure.import")
 	p.Active = "nav.procedures"
 	p.Form = map[string]string{"format": ""}
+	p.Data = map[string]any{} // the template looks for line errors and a preview
 	s.render(w, r, http.StatusOK, "procedure_import", p)
 }
 
