@@ -117,6 +117,12 @@ GET /reports                                         -    -    -    A    A    A 
 GET /reports/export.xlsx                             -    -    -    A    A    A    ABP  ABP  ABP
 GET /reports/export.pdf                              -    -    -    A    A    A    ABP  ABP  ABP
 GET /api/v1/reports/stats                            -    -    -    A    A    A    ABP  ABP  ABP
+# IT and administrative-reform indicators
+GET /it-indicators/units/{id}                        -    -    -    A    A    A    ABP  ABP  ABP
+POST /it-indicators/units/{id}/entries               -    -    -    -    A    A    -    ABP  ABP
+POST /it-indicators/units/{id}/close                 -    -    -    -    A    A    -    ABP  ABP
+POST /it-indicators/units/{id}/domains               -    -    -    -    -    A    -    ABP  ABP
+POST /it-indicators/units/{id}/domains/{dom}/delete  -    -    -    -    -    A    -    ABP  ABP
 # QMS (ISO 9001)
 GET /qms                                             -    -    -    y    y    y    y    y    y
 GET /qms/reading                                     -    y    y    y    y    y    y    y    y
@@ -599,7 +605,7 @@ func (m *matrix) wildcard(rt registeredRoute, name string, sc *mScope, who *mAct
 		return "1.001193", false
 	case "id":
 		switch {
-		case has("/admin/units/"), has("/qms/units/"), has("/procedures/units/"), has("/api/v1/units/"):
+		case strings.Contains(p, "/units/{id}"):
 			return sc.unit.ID, true
 		case strings.HasSuffix(p, "/roles/{assignment}/delete"):
 			u, as := m.freshAssignment(sc)
@@ -655,6 +661,12 @@ func (m *matrix) wildcard(rt registeredRoute, name string, sc *mScope, who *mAct
 		if name == "att" {
 			return sc.att, true
 		}
+	case "dom": // a mail domain of the unit, made for the route that removes it
+		d, err := m.db.AddMailDomain(context.Background(), sc.unit.ID, fmt.Sprintf("xa%d.phutho.gov.vn", m.next()), m.systemAdmin.ID)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		return d.ID, true
 	case "obj":
 		return sc.objective, true
 	case "nc":
