@@ -38,7 +38,7 @@ type mScope struct {
 	file                      string
 	reviewPlan, reviewTask    string
 	doc, att, published       string // a draft with a file, a published version
-	objective, nc             string
+	objective, nc, risk       string
 	review, output            string
 	programme, audit, auditIt string
 }
@@ -179,6 +179,13 @@ func (m *matrix) populate(sc *mScope) {
 	}
 	sc.objective = o.ID
 	sc.nc = m.newNC(sc, qms.NCOpen)
+	rk := qms.Risk{UnitID: sc.unit.ID, Kind: qms.KindRisk, Process: "Tiếp nhận hồ sơ", Description: "Rủi ro " + mk,
+		Cause: "Thiếu người", Likelihood: 3, Impact: 4, Treatment: "Bố trí dự phòng", OwnerID: sc.hand.ID,
+		DueOn: unit.NewDate(2026, 12, 31)}
+	if err := db.CreateRisk(ctx, &rk, sc.iso.ID); err != nil {
+		t.Fatal(err)
+	}
+	sc.risk = rk.ID
 	sc.review, sc.output = m.newReview(sc)
 	sc.programme = m.newProgramme(sc)
 	sc.audit, sc.auditIt = m.newAudit(sc)

@@ -177,6 +177,11 @@ GET /qms/audits/{plan}/report.pdf                    -    -    -    A    AB   A 
 GET /qms/units/{id}/declarations                     -    -    -    A    A    A    ABP  ABP  ABP
 POST /qms/units/{id}/declarations                    -    -    -    -    A    -    -    -    ABP
 POST /qms/documents/{doc}/attachments                -    -    -    -    A    -    -    -    ABP
+GET /qms/units/{id}/risks                            -    -    -    A    A    A    ABP  ABP  ABP
+POST /qms/units/{id}/risks                           -    -    -    -    A    -    -    -    ABP
+GET /qms/risks/{risk}                                -    -    A    A    A    A    ABP  ABP  ABP
+POST /qms/risks/{risk}                               -    -    -    -    A    -    -    -    ABP
+POST /qms/risks/{risk}/reviews                       -    -    A    -    A    -    -    -    ABP
 # Calendar, units, officials, tokens
 GET /calendar                                        -    y    y    y    y    y    y    y    y
 POST /admin/calendar/{year}                          -    -    -    -    -    -    -    -    y
@@ -669,6 +674,8 @@ func (m *matrix) wildcard(rt registeredRoute, name string, sc *mScope, who *mAct
 		return d.ID, true
 	case "obj":
 		return sc.objective, true
+	case "risk":
+		return sc.risk, true
 	case "nc":
 		switch {
 		case strings.HasSuffix(p, "/plan"), strings.HasSuffix(p, "/dismiss"):
