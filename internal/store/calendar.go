@@ -172,11 +172,14 @@ func (db *DB) SaveWorkSettings(ctx context.Context, unitID string, ws WorkSettin
 	if len(ws.Weekend) == 0 {
 		return failure.InvalidField("weekend", "calendar.weekend_invalid")
 	}
-	_, err := db.write.ExecContext(ctx, `INSERT INTO unit_work_settings (unit_id, office_hours, weekend, day_rule, updated_at)
-		VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (unit_id) DO UPDATE SET office_hours = excluded.office_hours, weekend = excluded.weekend,
-			day_rule = excluded.day_rule, updated_at = excluded.updated_at`,
-		unitID, ws.OfficeHours.String(), FormatWeekend(ws.Weekend), ws.DayRule.String(), db.Now())
+	err := db.inCatalogTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO unit_work_settings (unit_id, office_hours, weekend, day_rule, updated_at)
+			VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (unit_id) DO UPDATE SET office_hours = excluded.office_hours, weekend = excluded.weekend,
+				day_rule = excluded.day_rule, updated_at = excluded.updated_at`,
+			unitID, ws.OfficeHours.String(), FormatWeekend(ws.Weekend), ws.DayRule.String(), db.Now())
+		return err
+	})
 	if err != nil {
 		if isForeignKeyViolation(err) {
 			return failure.New(failure.NotFound, "", "unit.not_found")

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -142,16 +143,44 @@ func (db *DB) ReceiveOnce(ctx context.Context, actor auth.Actor, req IntakeReque
 	return d, created, nil
 }
 
+// maxIntakeAttempts bounds how often an intake starts again because the catalog changed
+// under it (each change of units, procedures, publications, work settings or workflows
+// while it ran). The last attempt is not checked: it read the database just before its
+// transaction, as a single uncached intake would.
+const maxIntakeAttempts = 4
+
 func (db *DB) receive(ctx context.Context, actor auth.Actor, req IntakeRequest) (dossier.Dossier, bool, error) {
-	var none dossier.Dossier
 	at := req.At
 	if at.IsZero() {
 		at = db.Now()
 	}
 	at = at.UTC().Truncate(time.Microsecond)
-	agency, err := db.intakeAgency(ctx, actor, req.UnitID, at)
+	if req.UnitID == "" {
+		return dossier.Dossier{}, false, failure.InvalidField("unit_id", "dossier.unit_required")
+	}
+	for attempt := 1; ; attempt++ {
+		d, created, err := db.receiveAttempt(ctx, actor, req, at, attempt)
+		if errors.Is(err, errStaleCatalog) {
+			continue
+		}
+		if err != nil {
+			return dossier.Dossier{}, false, err
+		}
+		return d, created, nil
+	}
+}
+
+// receiveAttempt is one try at receiving: with the cached intake entry on the first
+// attempt, from the database on the next ones. It answers errStaleCatalog when the
+// catalog changed since the entry was loaded.
+func (db *DB) receiveAttempt(ctx context.Context, actor auth.Actor, req IntakeRequest, at time.Time, attempt int) (dossier.Dossier, bool, error) {
+	var none dossier.Dossier
+	e, err := db.intakeEntry(ctx, req.UnitID, procedure.NormalizeCode(req.ProcedureCode), attempt > 1)
 	if err != nil {
 		return none, false, err
+	}
+	if err := checkAgency(actor, e.agency, at); err != nil {
+		return none, false, db.confirm(ctx, e, err)
 	}
 	if d, ok, err := db.byIdempotencyKey(ctx, req.UnitID, req.IdempotencyKey); err != nil || ok {
 		return d, false, err
@@ -159,45 +188,64 @@ func (db *DB) receive(ctx context.Context, actor auth.Actor, req IntakeRequest) 
 	if err := validateIntake(&req, at); err != nil {
 		return none, false, err
 	}
-	v, err := db.ApplicableVersion(ctx, agency.ID, req.ProcedureCode, at, actor.UserID)
-	if err != nil {
-		return none, false, err
+	v, reason, detail, ferr := e.view.check(req.ProcedureCode, at)
+	if ferr != nil {
+		if err := db.confirm(ctx, e, nil); err != nil {
+			return none, false, err
+		}
+		return none, false, db.refuse(ctx, req.UnitID, req.ProcedureCode, reason, detail, actor.UserID, at, ferr)
 	}
-	d, firstDue, err := db.newDossier(ctx, agency, v, req, at, actor.UserID)
+	d, firstDue, err := db.newDossier(ctx, e, v, req, at, actor.UserID)
 	if err != nil {
-		return none, false, err
+		return none, false, db.confirm(ctx, e, err)
 	}
-	err = db.inTx(ctx, func(tx *sql.Tx) error { return insertReceived(ctx, tx, agency, &d, firstDue) })
-	if err != nil {
+	check := attempt < maxIntakeAttempts
+	db.prepareStatements(ctx)
+	var generation string
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if generation, err = insertReceived(ctx, db.writeTx(tx), tx, e.agency, &d, firstDue); err != nil {
+			return err
+		}
+		if check && generation != e.generation {
+			return errStaleCatalog
+		}
+		if !v.Frozen {
+			return freezeVersion(ctx, tx, v.ID)
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errStaleCatalog):
+		db.cache.intake.forget(generation)
+		return none, false, err
+	case err != nil:
 		// Two requests with one key at once: the loser's insert fails; answer with the winner.
 		if existing, ok, lookErr := db.byIdempotencyKey(ctx, req.UnitID, req.IdempotencyKey); lookErr == nil && ok {
 			return existing, false, nil
 		}
 		return none, false, fmt.Errorf("receive dossier: %w", err)
 	}
+	if !v.Frozen {
+		db.cache.intake.drop(intakeKey{req.UnitID, req.ProcedureCode})
+	}
 	return d, true, nil
 }
 
-// intakeAgency loads the receiving agency and checks the actor may receive there.
-func (db *DB) intakeAgency(ctx context.Context, actor auth.Actor, unitID string, at time.Time) (unit.Unit, error) {
-	if unitID == "" {
-		return unit.Unit{}, failure.InvalidField("unit_id", "dossier.unit_required")
-	}
-	agency, err := db.Unit(ctx, unitID)
-	if err != nil {
-		return unit.Unit{}, err
-	}
+// checkAgency checks that the actor may receive at the agency and that it can receive at
+// instant at.
+func checkAgency(actor auth.Actor, agency unit.Unit, at time.Time) error {
 	t, _ := dossier.TransitionFor("", dossier.ActReceive)
 	if err := dossier.Permit(actor, t, dossier.Dossier{}, agency.Path, agency.Path); err != nil {
-		return unit.Unit{}, err
+		return err
 	}
 	if agency.AgencyCode == "" {
-		return unit.Unit{}, failure.InvalidField("unit_id", "dossier.agency_code_missing")
+		return failure.InvalidField("unit_id", "dossier.agency_code_missing")
 	}
 	if !agency.ActiveOn(unit.DateOf(at.In(calendar.Location()))) {
-		return unit.Unit{}, failure.InvalidField("unit_id", "dossier.unit_not_active")
+		return failure.InvalidField("unit_id", "dossier.unit_not_active")
 	}
-	return agency, nil
+	return nil
 }
 
 // byIdempotencyKey finds the dossier an earlier request with the same key created.
@@ -273,14 +321,22 @@ func checkComponents(v procedure.Version, got []dossier.Component) ([]dossier.Co
 }
 
 // newDossier builds the received dossier in memory (components, fees, workflow,
-// appointment, lookup secret) and the due time of its first step.
-func (db *DB) newDossier(ctx context.Context, agency unit.Unit, v procedure.Version, req IntakeRequest, at time.Time, actorID string) (dossier.Dossier, time.Time, error) {
+// appointment, lookup secret) from the intake entry, and the due time of its first step.
+func (db *DB) newDossier(ctx context.Context, e intakeEntry, v procedure.Version, req IntakeRequest, at time.Time, actorID string) (dossier.Dossier, time.Time, error) {
 	var none time.Time
 	comps, err := checkComponents(v, req.Components)
 	if err != nil {
 		return dossier.Dossier{}, none, err
 	}
-	plan, err := db.planReceipt(ctx, agency.ID, v.Code, v.Limit, at, at)
+	cal, err := db.calendarWith(ctx, e.work)
+	if err != nil {
+		return dossier.Dossier{}, none, err
+	}
+	wf, err := workflowOrDefault(e.workflow, e.workflowErr, e.agency.ID, v.Code, v.Limit, e.work.OfficeHours.PerDay())
+	if err != nil {
+		return dossier.Dossier{}, none, err
+	}
+	plan, err := planWith(cal, wf.Steps, v.Limit, at, at)
 	if err != nil {
 		return dossier.Dossier{}, none, err
 	}
@@ -288,6 +344,7 @@ func (db *DB) newDossier(ctx context.Context, agency unit.Unit, v procedure.Vers
 	if err != nil {
 		return dossier.Dossier{}, none, err
 	}
+	agency := e.agency
 	return dossier.Dossier{
 		ID: NewID(), UnitID: agency.ID, CurrentUnitID: agency.ID, Version: 1, State: dossier.Received,
 		Workflow: plan.steps, Channel: req.Channel, Regime: dossier.RegimeFor(at),
@@ -320,7 +377,13 @@ func (db *DB) planReceipt(ctx context.Context, agencyID, code string, limit cale
 	if err != nil {
 		return receiptPlan{}, err
 	}
-	p := receiptPlan{steps: withReturnStep(wf.Steps)}
+	return planWith(cal, wf.Steps, limit, received, opened)
+}
+
+// planWith computes the receipt plan with a calendar and the workflow's steps.
+func planWith(cal *calendar.Calendar, steps []procedure.Step, limit calendar.Limit, received, opened time.Time) (receiptPlan, error) {
+	p := receiptPlan{steps: withReturnStep(steps)}
+	var err error
 	if p.due, p.rule, err = dossier.Appointment(cal, received, limit); err != nil {
 		return receiptPlan{}, err
 	}
@@ -334,7 +397,7 @@ func (db *DB) planReceipt(ctx context.Context, agencyID, code string, limit cale
 // transfers the dossier away gets a return step (the result comes back to be handed over).
 func withReturnStep(steps []procedure.Step) []procedure.Step {
 	if len(steps) > 0 && steps[len(steps)-1].Kind == procedure.StepReturn {
-		return steps
+		return slices.Clone(steps) // the dossier's own copy: steps may be a cached workflow's
 	}
 	ret := procedure.Step{Kind: procedure.StepReturn, Role: steps[0].Role, Budget: steps[0].Budget}
 	return append(append([]procedure.Step(nil), steps...), ret)
@@ -358,28 +421,31 @@ func lookupSecret() (string, error) {
 // nextSequence takes the agency's next dossier number for the day, inside the intake
 // transaction: the row lock (PostgreSQL) or the single writer (SQLite) serialises
 // concurrent intakes, and a rolled-back intake gives its number back, so the daily
-// sequence has no gaps and no duplicates.
-func nextSequence(ctx context.Context, tx *sql.Tx, agencyCode, day string) (int, error) {
-	var n int
-	err := tx.QueryRowContext(ctx, `INSERT INTO dossier_sequences (agency_code, day, last) VALUES ($1, $2, 1)
-		ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last`,
-		agencyCode, day).Scan(&n)
+// sequence has no gaps and no duplicates. The same statement reads the catalog
+// generation (see cache.go), so checking the intake cache costs no round trip.
+func nextSequence(ctx context.Context, tx execer, agencyCode, day string) (n int, generation string, err error) {
+	err = tx.QueryRowContext(ctx, `INSERT INTO dossier_sequences (agency_code, day, last) VALUES ($1, $2, 1)
+		ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + 1
+		RETURNING last, COALESCE((SELECT value FROM settings WHERE key = $3), '')`,
+		agencyCode, day, catalogGenerationKey).Scan(&n, &generation)
 	if err != nil {
-		return 0, fmt.Errorf("next dossier number of %s on %s: %w", agencyCode, day, err)
+		return 0, "", fmt.Errorf("next dossier number of %s on %s: %w", agencyCode, day, err)
 	}
-	return n, nil
+	return n, generation, nil
 }
 
-// insertReceived numbers the dossier and writes it with its first slip row and event.
-func insertReceived(ctx context.Context, tx *sql.Tx, agency unit.Unit, d *dossier.Dossier, firstDue time.Time) error {
+// insertReceived numbers the dossier and writes it with its first slip row and event,
+// through w (raw: the same transaction unwrapped, for the rollups). It returns the
+// catalog generation read with the number.
+func insertReceived(ctx context.Context, w execer, raw *sql.Tx, agency unit.Unit, d *dossier.Dossier, firstDue time.Time) (string, error) {
 	at := d.ReceivedAt
-	n, err := nextSequence(ctx, tx, agency.AgencyCode, dossier.SequenceDay(at))
+	n, generation, err := nextSequence(ctx, w, agency.AgencyCode, dossier.SequenceDay(at))
 	if err != nil {
-		return err
+		return "", err
 	}
 	code, err := dossier.NewCode(agency.AgencyCode, at, n)
 	if err != nil {
-		return err
+		return "", err
 	}
 	d.Code = code.String()
 	first := d.Workflow[0]
@@ -389,18 +455,18 @@ func insertReceived(ctx context.Context, tx *sql.Tx, agency unit.Unit, d *dossie
 		}.Encode()}
 	ev.Seal(dossier.Event{})
 	d.HistoryHash = ev.Hash
-	if err := insertDossier(ctx, tx, *d); err != nil {
-		return err
+	if err := insertDossier(ctx, w, *d); err != nil {
+		return "", err
 	}
 	step := dossier.StepRecord{ID: NewID(), DossierID: d.ID, Seq: 1, StepIndex: 0, Kind: first.Kind, Role: first.Role,
 		UnitID: d.UnitID, AssigneeID: d.CreatedBy, StartedAt: at, Due: firstDue}
-	if err := insertStep(ctx, tx, step); err != nil {
-		return err
+	if err := insertStep(ctx, w, step); err != nil {
+		return "", err
 	}
-	if err := rollTransition(ctx, tx, dossier.Dossier{}, *d); err != nil {
-		return err
+	if err := rollTransition(ctx, raw, dossier.Dossier{}, *d); err != nil {
+		return "", err
 	}
-	return insertEvent(ctx, tx, ev)
+	return generation, insertEvent(ctx, w, ev)
 }
 
 // dossierInsertColumns are the dossier columns in the order dossierRow lists their values
@@ -426,7 +492,7 @@ func dossierRow(d dossier.Dossier) []any {
 		d.LastProgressAt.UTC(), d.HistoryHash, nullString(d.CreatedBy), d.CreatedAt.UTC(), d.UpdatedAt.UTC()}
 }
 
-func insertDossier(ctx context.Context, tx *sql.Tx, d dossier.Dossier) error {
+func insertDossier(ctx context.Context, tx execer, d dossier.Dossier) error {
 	row := dossierRow(d)
 	_, err := tx.ExecContext(ctx, `INSERT INTO dossiers (`+dossierInsertColumns+`) VALUES (`+placeholders(1, len(row))+`)`, row...)
 	if err != nil {

@@ -221,7 +221,7 @@ func stepRow(s dossier.StepRecord) []any {
 		string(s.Outcome), s.Timeliness, s.Note}
 }
 
-func insertStep(ctx context.Context, tx *sql.Tx, s dossier.StepRecord) error {
+func insertStep(ctx context.Context, tx execer, s dossier.StepRecord) error {
 	row := stepRow(s)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_steps (`+stepInsertColumns+`) VALUES (`+placeholders(1, len(row))+`)`, row...); err != nil {
 		return fmt.Errorf("insert control slip row: %w", err)
@@ -237,7 +237,7 @@ func eventRow(e dossier.Event) []any {
 		string(e.To), e.Detail, e.PrevHash, e.Hash}
 }
 
-func insertEvent(ctx context.Context, tx *sql.Tx, e dossier.Event) error {
+func insertEvent(ctx context.Context, tx execer, e dossier.Event) error {
 	row := eventRow(e)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_events (`+eventInsertColumns+`) VALUES (`+placeholders(1, len(row))+`)`, row...); err != nil {
 		return fmt.Errorf("insert history event: %w", err)

@@ -65,7 +65,7 @@ func (db *DB) ImportUnits(ctx context.Context, recs []unit.Record, opts ImportOp
 	if err != nil {
 		return res, err
 	}
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inCatalogTx(ctx, func(tx *sql.Tx) error {
 		res.Created, res.Updated, res.Unchanged = 0, 0, 0
 		clear(res.IDs)
 		existing, err := unitsInForceFrom(ctx, tx, opts.ValidFrom)

@@ -128,7 +128,7 @@ func (db *DB) Procedure(ctx context.Context, code string) (procedure.Procedure, 
 // that it comes after is lifted (the procedure is announced again). A duplicate code and
 // number is a conflict on the field "version".
 func (db *DB) AddProcedureVersion(ctx context.Context, v *procedure.Version) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error { return addVersion(ctx, tx, v, db.Now()) })
+	err := db.inCatalogTx(ctx, func(tx *sql.Tx) error { return addVersion(ctx, tx, v, db.Now()) })
 	if err != nil {
 		return fmt.Errorf("add procedure %s version %d: %w", v.Code, v.Number, err)
 	}
@@ -224,7 +224,7 @@ func (db *DB) UpdateProcedureVersion(ctx context.Context, v *procedure.Version, 
 	if err := v.Validate(); err != nil {
 		return err
 	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error { return updateVersion(ctx, tx, v, today, db.Now()) })
+	err := db.inCatalogTx(ctx, func(tx *sql.Tx) error { return updateVersion(ctx, tx, v, today, db.Now()) })
 	if err != nil {
 		return fmt.Errorf("update procedure %s version %d: %w", v.Code, v.Number, err)
 	}
@@ -286,7 +286,7 @@ func (db *DB) EndProcedure(ctx context.Context, code string, end procedure.End) 
 	if err := end.Validate(code); err != nil {
 		return err
 	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error { return endProcedure(ctx, tx, code, end, db.Now()) })
+	err := db.inCatalogTx(ctx, func(tx *sql.Tx) error { return endProcedure(ctx, tx, code, end, db.Now()) })
 	if err != nil {
 		return fmt.Errorf("end procedure %s: %w", code, err)
 	}

@@ -88,7 +88,7 @@ func (db *DB) ImportProcedures(ctx context.Context, rows []procedure.Row, opts P
 		}
 		return nil
 	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inCatalogTx(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
 		total := len(order) * 2
 		for i, r := range order {

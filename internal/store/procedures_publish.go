@@ -22,7 +22,7 @@ import (
 // reopens the publication from the new day; publishing what is already published is a
 // no-op.
 func (db *DB) PublishProcedure(ctx context.Context, unitID, code string, on unit.Date, actorID string) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error { return publish(ctx, tx, unitID, code, on, actorID, db.Now()) })
+	err := db.inCatalogTx(ctx, func(tx *sql.Tx) error { return publish(ctx, tx, unitID, code, on, actorID, db.Now()) })
 	if err != nil {
 		return fmt.Errorf("publish %s in %s: %w", code, unitID, err)
 	}
@@ -73,13 +73,15 @@ func publish(ctx context.Context, tx *sql.Tx, unitID, code string, on unit.Date,
 // UnpublishProcedure withdraws a unit's publication from day on (the unit stops
 // applying the procedure). The publication row stays as history.
 func (db *DB) UnpublishProcedure(ctx context.Context, unitID, code string, on unit.Date, actorID string) error {
-	res, err := db.write.ExecContext(ctx, `UPDATE procedure_publications SET unpublished_on = $3, actor_id = $4, updated_at = $5
-		WHERE unit_id = $1 AND code = $2 AND unpublished_on IS NULL`,
-		unitID, procedure.NormalizeCode(code), on, nullString(actorID), db.Now())
-	if err != nil {
-		return fmt.Errorf("unpublish %s in %s: %w", code, unitID, err)
-	}
-	return mustAffect(res, "procedure.not_published")
+	return db.inCatalogTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE procedure_publications SET unpublished_on = $3, actor_id = $4, updated_at = $5
+			WHERE unit_id = $1 AND code = $2 AND unpublished_on IS NULL`,
+			unitID, procedure.NormalizeCode(code), on, nullString(actorID), db.Now())
+		if err != nil {
+			return fmt.Errorf("unpublish %s in %s: %w", code, unitID, err)
+		}
+		return mustAffect(res, "procedure.not_published")
+	})
 }
 
 // PublishedProcedure is a publication with its unit and the procedure's history.
@@ -205,7 +207,6 @@ func (db *DB) ExpiringPublications(ctx context.Context, f PublicationFilter, on 
 // frozen: its content can no longer change.
 func (db *DB) ApplicableVersion(ctx context.Context, unitID, code string, at time.Time, actorID string) (procedure.Version, error) {
 	code = procedure.NormalizeCode(code)
-	day := unit.DateOf(at.In(calendar.Location()))
 	var path string
 	err := db.read.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, unitID).Scan(&path)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -214,40 +215,93 @@ func (db *DB) ApplicableVersion(ctx context.Context, unitID, code string, at tim
 	if err != nil {
 		return procedure.Version{}, fmt.Errorf("intake %s: %w", code, err)
 	}
-	p, err := loadProcedure(ctx, db.read, code)
-	if failure.Is(err, failure.NotFound) {
-		return procedure.Version{}, db.refuse(ctx, unitID, code, procedure.RefusedUnknown, "", actorID, at,
-			procedure.RefusalError(procedure.RefusedUnknown, code))
-	}
+	view, err := loadIntakeView(ctx, db.read, path, code)
 	if err != nil {
 		return procedure.Version{}, fmt.Errorf("intake %s: %w", code, err)
 	}
-	var applied int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM procedure_publications pub JOIN units u ON u.id = pub.unit_id
-		WHERE pub.procedure_id = $1 AND substr($2, 1, length(u.path)) = u.path
-		AND pub.published_on <= $3 AND (pub.unpublished_on IS NULL OR pub.unpublished_on > $3)`,
-		p.ID, path, day).Scan(&applied); err != nil {
-		return procedure.Version{}, fmt.Errorf("intake %s: %w", code, err)
-	}
-	replacement := ""
-	if p.ReplacedBy != "" {
-		_ = db.read.QueryRowContext(ctx, `SELECT name FROM procedures WHERE code = $1`, p.ReplacedBy).Scan(&replacement)
-	}
-	v, reason, ferr := procedure.Check(p, day, applied > 0, replacement)
+	v, reason, detail, ferr := view.check(code, at)
 	if ferr != nil {
-		detail := ""
-		if reason == procedure.RefusedReplaced {
-			detail = p.ReplacedBy
-		}
 		return procedure.Version{}, db.refuse(ctx, unitID, code, reason, detail, actorID, at, ferr)
 	}
 	if !v.Frozen {
-		if _, err := db.write.ExecContext(ctx, `UPDATE procedure_versions SET frozen = $2 WHERE id = $1`, v.ID, true); err != nil {
-			return procedure.Version{}, fmt.Errorf("intake %s: freeze version: %w", code, err)
+		if err := freezeVersion(ctx, db.write, v.ID); err != nil {
+			return procedure.Version{}, fmt.Errorf("intake %s: %w", code, err)
 		}
 		v.Frozen = true
 	}
 	return v, nil
+}
+
+// freezeVersion marks a version as received under: its content can no longer change.
+func freezeVersion(ctx context.Context, q execer, versionID string) error {
+	if _, err := q.ExecContext(ctx, `UPDATE procedure_versions SET frozen = $2 WHERE id = $1`, versionID, true); err != nil {
+		return fmt.Errorf("freeze version: %w", err)
+	}
+	return nil
+}
+
+// intakeView is what the intake block reads about a procedure at a unit: the procedure
+// with its versions (found false when no procedure has the code), the periods in which
+// the unit or a unit above it published it, and the name of its replacement.
+type intakeView struct {
+	proc        procedure.Procedure
+	found       bool
+	published   []publicationPeriod
+	replacement string
+}
+
+// publicationPeriod is a publication's days: from, up to (not including) to, which is
+// zero while it is in place.
+type publicationPeriod struct{ from, to unit.Date }
+
+// loadIntakeView reads the intake view of the procedure code at the unit with the
+// materialised path unitPath.
+func loadIntakeView(ctx context.Context, q querier, unitPath, code string) (intakeView, error) {
+	p, err := loadProcedure(ctx, q, code)
+	if failure.Is(err, failure.NotFound) {
+		return intakeView{}, nil
+	}
+	if err != nil {
+		return intakeView{}, err
+	}
+	v := intakeView{proc: p, found: true}
+	v.published, err = queryAll(ctx, q, "publications", func(r interface{ Scan(...any) error }) (publicationPeriod, error) {
+		var pp publicationPeriod
+		err := r.Scan(&pp.from, &pp.to)
+		return pp, err
+	}, `SELECT pub.published_on, pub.unpublished_on FROM procedure_publications pub JOIN units u ON u.id = pub.unit_id
+		WHERE pub.procedure_id = $1 AND substr($2, 1, length(u.path)) = u.path`, p.ID, unitPath)
+	if err != nil {
+		return intakeView{}, err
+	}
+	if p.ReplacedBy != "" {
+		_ = q.QueryRowContext(ctx, `SELECT name FROM procedures WHERE code = $1`, p.ReplacedBy).Scan(&v.replacement)
+	}
+	return v, nil
+}
+
+// check applies the intake block at instant at (its day in Asia/Ho_Chi_Minh): the
+// version in force, or the refusal with its reason, detail and error.
+func (v intakeView) check(code string, at time.Time) (procedure.Version, procedure.Refusal, string, error) {
+	if !v.found {
+		return procedure.Version{}, procedure.RefusedUnknown, "", procedure.RefusalError(procedure.RefusedUnknown, code)
+	}
+	day := unit.DateOf(at.In(calendar.Location()))
+	applied := false
+	for _, pp := range v.published {
+		if !day.Before(pp.from) && (pp.to.IsZero() || day.Before(pp.to)) {
+			applied = true
+		}
+	}
+	ver, reason, ferr := procedure.Check(v.proc, day, applied, v.replacement)
+	if ferr != nil {
+		detail := ""
+		if reason == procedure.RefusedReplaced {
+			detail = v.proc.ReplacedBy
+		}
+		return procedure.Version{}, reason, detail, ferr
+	}
+	return ver, "", "", nil
 }
 
 // refuse records a refused intake and returns the refusal (or the recording failure).

@@ -41,6 +41,8 @@ type DB struct {
 	now     func() time.Time
 	// calendars caches built working-day calendars (see calendarCache).
 	calendars *calendarCache
+	// cache holds what intake reads and prepared statements (see cache.go).
+	cache *cache
 }
 
 // Options tune Open.
@@ -110,7 +112,7 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 	pool.SetMaxOpenConns(opts.MaxReadConns + 4)
 	pool.SetMaxIdleConns(opts.MaxReadConns + 4)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{dialect: Postgres, read: pool, write: pool, now: opts.Now, calendars: &calendarCache{}}, nil
+	return &DB{dialect: Postgres, read: pool, write: pool, now: opts.Now, calendars: &calendarCache{}, cache: newCache(Postgres, pool)}, nil
 }
 
 // sqlitePragmas are applied to every connection: busy_timeout first so the others wait
@@ -175,7 +177,7 @@ func openSQLite(dsn string, opts Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(opts.MaxReadConns)
 	read.SetMaxIdleConns(opts.MaxReadConns)
-	return &DB{dialect: SQLite, read: read, write: write, now: opts.Now, calendars: &calendarCache{}}, nil
+	return &DB{dialect: SQLite, read: read, write: write, now: opts.Now, calendars: &calendarCache{}, cache: newCache(SQLite, write)}, nil
 }
 
 // Dialect returns the engine.

@@ -34,7 +34,7 @@ func (db *DB) CreateUnit(ctx context.Context, u *unit.Unit) error {
 	}
 	now := db.Now()
 	u.CreatedAt, u.UpdatedAt = now, now
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inCatalogTx(ctx, func(tx *sql.Tx) error {
 		parent, err := parentFor(ctx, tx, *u)
 		if err != nil {
 			return err
@@ -70,7 +70,7 @@ func (db *DB) UpdateUnit(ctx context.Context, u *unit.Unit) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inCatalogTx(ctx, func(tx *sql.Tx) error {
 		old, err := scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units u WHERE u.id = $1`, u.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return failure.New(failure.NotFound, "", "unit.not_found")

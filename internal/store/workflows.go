@@ -82,11 +82,17 @@ func (db *DB) WorkflowFor(ctx context.Context, unitID, code string, limit calend
 		return procedure.Workflow{}, fmt.Errorf("workflow for %s in %s: %w", code, unitID, err)
 	}
 	w, err := loadWorkflow(ctx, db.read, unitID, code)
+	return workflowOrDefault(w, err, unitID, code, limit, perDay)
+}
+
+// workflowOrDefault chooses between the workflow loadWorkflow returned (with its error)
+// and the default, as WorkflowFor describes.
+func workflowOrDefault(w procedure.Workflow, loadErr error, unitID, code string, limit calendar.Limit, perDay time.Duration) (procedure.Workflow, error) {
 	switch {
-	case err == nil && w.Validate(limit, perDay) == nil:
+	case loadErr == nil && w.Validate(limit, perDay) == nil:
 		return w, nil
-	case err != nil && !failure.Is(err, failure.NotFound):
-		return procedure.Workflow{}, err
+	case loadErr != nil && !failure.Is(loadErr, failure.NotFound):
+		return procedure.Workflow{}, loadErr
 	}
 	w = procedure.DefaultWorkflow(limit, perDay)
 	w.UnitID, w.Code = unitID, code
@@ -101,7 +107,7 @@ func (db *DB) SaveWorkflow(ctx context.Context, w *procedure.Workflow, actorID s
 	w.Normalize()
 	perDay, err := db.OfficeTimePerDay(ctx, w.UnitID)
 	if err == nil {
-		err = db.inTx(ctx, func(tx *sql.Tx) error { return db.saveWorkflow(ctx, tx, w, perDay, actorID) })
+		err = db.inCatalogTx(ctx, func(tx *sql.Tx) error { return db.saveWorkflow(ctx, tx, w, perDay, actorID) })
 	}
 	if err != nil {
 		return fmt.Errorf("save workflow %s of %s: %w", w.Code, w.UnitID, err)
