@@ -175,10 +175,14 @@ func (db *DB) confirm(ctx context.Context, e intakeEntry, decision error) error 
 	return decision
 }
 
-// cache holds this process's caches (see above and stmtCache).
+// cache holds this process's state of the write path: the intake cache (above),
+// prepared statements (stmtCache) and the intakes waiting to be written together
+// (intakeGroups). Everything durable is in the database; this is only a faster way to the
+// same answers.
 type cache struct {
 	intake intakeCache
 	stmts  *stmtCache
+	groups intakeGroups
 }
 
 func newCache(dialect Dialect, write *sql.DB) *cache {

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -73,18 +76,22 @@ func (c *stmtCache) prepareWanted(ctx context.Context) {
 // execer is what the write path's statement helpers need from a transaction.
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // stmtTx is a write transaction whose statements go through the prepared statement cache
 // (SQLite); with no cache it is the transaction itself.
 type stmtTx struct {
-	tx    *sql.Tx
-	stmts *stmtCache
+	tx      *sql.Tx
+	stmts   *stmtCache
+	dialect Dialect
 }
 
 // writeTx wraps tx for the write path's helpers.
-func (db *DB) writeTx(tx *sql.Tx) stmtTx { return stmtTx{tx: tx, stmts: db.cache.stmts} }
+func (db *DB) writeTx(tx *sql.Tx) stmtTx {
+	return stmtTx{tx: tx, stmts: db.cache.stmts, dialect: db.dialect}
+}
 
 // prepareStatements prepares the statements the write path met unprepared; call it
 // outside any transaction.
@@ -113,10 +120,85 @@ func (t stmtTx) ExecContext(ctx context.Context, query string, args ...any) (sql
 	return t.tx.ExecContext(ctx, query, args...)
 }
 
+// QueryContext runs a query in the transaction.
+func (t stmtTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := t.prepared(ctx, query); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
 // QueryRowContext runs a query returning at most one row in the transaction.
 func (t stmtTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	if s := t.prepared(ctx, query); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
 	return t.tx.QueryRowContext(ctx, query, args...)
+}
+
+// stmt is a statement with its arguments, built to be run with the others of its
+// transaction.
+type stmt struct {
+	query string
+	args  []any
+}
+
+// execAll runs statements in order. On PostgreSQL it sends them as one statement (each
+// but the last a data-modifying WITH clause of the last), saving a round trip per
+// statement; foreign keys are checked at the end of a statement, so a row may refer to a
+// row inserted in an earlier clause. On SQLite, in process, it runs them one by one
+// through prepared statements.
+func (t stmtTx) execAll(ctx context.Context, stmts []stmt) error {
+	if t.dialect == Postgres && len(stmts) > 1 {
+		stmts = []stmt{combine(stmts)}
+	}
+	for _, s := range stmts {
+		if _, err := t.ExecContext(ctx, s.query, s.args...); err != nil {
+			return fmt.Errorf("%.40s…: %w", s.query, err)
+		}
+	}
+	return nil
+}
+
+// combine makes one PostgreSQL statement of several, renumbering their parameters.
+func combine(stmts []stmt) stmt {
+	var (
+		b    strings.Builder
+		args []any
+	)
+	b.WriteString("WITH ")
+	for i, s := range stmts {
+		if i == len(stmts)-1 {
+			b.WriteString(" ")
+			renumber(&b, s.query, len(args))
+		} else {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "w%d AS (", i)
+			renumber(&b, s.query, len(args))
+			b.WriteString(")")
+		}
+		args = append(args, s.args...)
+	}
+	return stmt{b.String(), args}
+}
+
+// renumber writes query with every parameter $n written $(n+by). The write path's texts
+// hold no other dollar signs.
+func renumber(b *strings.Builder, query string, by int) {
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		if c != '$' || i+1 >= len(query) || query[i+1] < '0' || query[i+1] > '9' {
+			b.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		for j < len(query) && query[j] >= '0' && query[j] <= '9' {
+			j++
+		}
+		n, _ := strconv.Atoi(query[i+1 : j])
+		b.WriteString("$" + strconv.Itoa(n+by))
+		i = j - 1
+	}
 }

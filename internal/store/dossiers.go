@@ -199,25 +199,15 @@ func (db *DB) receiveAttempt(ctx context.Context, actor auth.Actor, req IntakeRe
 	if err != nil {
 		return none, false, db.confirm(ctx, e, err)
 	}
-	check := attempt < maxIntakeAttempts
-	db.prepareStatements(ctx)
-	var generation string
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if generation, err = insertReceived(ctx, db.writeTx(tx), tx, e.agency, &d, firstDue); err != nil {
-			return err
-		}
-		if check && generation != e.generation {
-			return errStaleCatalog
-		}
-		if !v.Frozen {
-			return freezeVersion(ctx, tx, v.ID)
-		}
-		return nil
-	})
+	w := &intakeWrite{agency: e.agency, d: &d, firstDue: firstDue, generation: e.generation,
+		check: attempt < maxIntakeAttempts}
+	if !v.Frozen {
+		w.freeze = v.ID
+	}
+	err = db.writeIntake(ctx, w)
 	switch {
 	case errors.Is(err, errStaleCatalog):
-		db.cache.intake.forget(generation)
+		db.cache.intake.forget(w.seen)
 		return none, false, err
 	case err != nil:
 		// Two requests with one key at once: the loser's insert fails; answer with the winner.
@@ -418,57 +408,6 @@ func lookupSecret() (string, error) {
 	return string(b), nil
 }
 
-// nextSequence takes the agency's next dossier number for the day, inside the intake
-// transaction: the row lock (PostgreSQL) or the single writer (SQLite) serialises
-// concurrent intakes, and a rolled-back intake gives its number back, so the daily
-// sequence has no gaps and no duplicates. The same statement reads the catalog
-// generation (see cache.go), so checking the intake cache costs no round trip.
-func nextSequence(ctx context.Context, tx execer, agencyCode, day string) (n int, generation string, err error) {
-	err = tx.QueryRowContext(ctx, `INSERT INTO dossier_sequences (agency_code, day, last) VALUES ($1, $2, 1)
-		ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + 1
-		RETURNING last, COALESCE((SELECT value FROM settings WHERE key = $3), '')`,
-		agencyCode, day, catalogGenerationKey).Scan(&n, &generation)
-	if err != nil {
-		return 0, "", fmt.Errorf("next dossier number of %s on %s: %w", agencyCode, day, err)
-	}
-	return n, generation, nil
-}
-
-// insertReceived numbers the dossier and writes it with its first slip row and event,
-// through w (raw: the same transaction unwrapped, for the rollups). It returns the
-// catalog generation read with the number.
-func insertReceived(ctx context.Context, w execer, raw *sql.Tx, agency unit.Unit, d *dossier.Dossier, firstDue time.Time) (string, error) {
-	at := d.ReceivedAt
-	n, generation, err := nextSequence(ctx, w, agency.AgencyCode, dossier.SequenceDay(at))
-	if err != nil {
-		return "", err
-	}
-	code, err := dossier.NewCode(agency.AgencyCode, at, n)
-	if err != nil {
-		return "", err
-	}
-	d.Code = code.String()
-	first := d.Workflow[0]
-	ev := dossier.Event{ID: NewID(), DossierID: d.ID, UnitID: d.UnitID, At: at, ActorID: d.CreatedBy,
-		Action: dossier.ActReceive, To: dossier.Received, Detail: dossier.Detail{
-			"code": d.Code, "procedure": d.ProcedureCode, "due": d.Due.UTC().Format(time.RFC3339), "channel": d.Channel,
-		}.Encode()}
-	ev.Seal(dossier.Event{})
-	d.HistoryHash = ev.Hash
-	if err := insertDossier(ctx, w, *d); err != nil {
-		return "", err
-	}
-	step := dossier.StepRecord{ID: NewID(), DossierID: d.ID, Seq: 1, StepIndex: 0, Kind: first.Kind, Role: first.Role,
-		UnitID: d.UnitID, AssigneeID: d.CreatedBy, StartedAt: at, Due: firstDue}
-	if err := insertStep(ctx, w, step); err != nil {
-		return "", err
-	}
-	if err := rollTransition(ctx, raw, dossier.Dossier{}, *d); err != nil {
-		return "", err
-	}
-	return generation, insertEvent(ctx, w, ev)
-}
-
 // dossierInsertColumns are the dossier columns in the order dossierRow lists their values
 // (one insert here, multi-row inserts in the bulk path).
 const dossierInsertColumns = `id, code, unit_id, current_unit_id, version, state, step_index,
@@ -493,12 +432,22 @@ func dossierRow(d dossier.Dossier) []any {
 }
 
 func insertDossier(ctx context.Context, tx execer, d dossier.Dossier) error {
-	row := dossierRow(d)
-	_, err := tx.ExecContext(ctx, `INSERT INTO dossiers (`+dossierInsertColumns+`) VALUES (`+placeholders(1, len(row))+`)`, row...)
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, dossierInsertSQL, dossierRow(d)...); err != nil {
 		return fmt.Errorf("insert dossier: %w", err)
 	}
 	return nil
+}
+
+// The single-row inserts of the write path, built once.
+var (
+	dossierInsertSQL = insertSQL("dossiers", dossierInsertColumns)
+	stepInsertSQL    = insertSQL("dossier_steps", stepInsertColumns)
+	eventInsertSQL   = insertSQL("dossier_events", eventInsertColumns)
+)
+
+// insertSQL is the statement inserting one row of the listed columns.
+func insertSQL(table, columns string) string {
+	return `INSERT INTO ` + table + ` (` + columns + `) VALUES (` + placeholders(1, strings.Count(columns, ",")+1) + `)`
 }
 
 // searchText is what the dossier list searches: code, applicant, ID number, phone and

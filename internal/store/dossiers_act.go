@@ -222,8 +222,7 @@ func stepRow(s dossier.StepRecord) []any {
 }
 
 func insertStep(ctx context.Context, tx execer, s dossier.StepRecord) error {
-	row := stepRow(s)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_steps (`+stepInsertColumns+`) VALUES (`+placeholders(1, len(row))+`)`, row...); err != nil {
+	if _, err := tx.ExecContext(ctx, stepInsertSQL, stepRow(s)...); err != nil {
 		return fmt.Errorf("insert control slip row: %w", err)
 	}
 	return nil
@@ -238,8 +237,7 @@ func eventRow(e dossier.Event) []any {
 }
 
 func insertEvent(ctx context.Context, tx execer, e dossier.Event) error {
-	row := eventRow(e)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_events (`+eventInsertColumns+`) VALUES (`+placeholders(1, len(row))+`)`, row...); err != nil {
+	if _, err := tx.ExecContext(ctx, eventInsertSQL, eventRow(e)...); err != nil {
 		return fmt.Errorf("insert history event: %w", err)
 	}
 	return nil

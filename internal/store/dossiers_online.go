@@ -42,7 +42,7 @@ func (db *DB) accept(ctx context.Context, actor auth.Actor, d dossier.Dossier, c
 			UnitID: agency.ID, AssigneeID: actor.UserID, FromUserID: actor.UserID, StartedAt: at, Due: plan.firstDue}}
 	t, _ := dossier.TransitionFor(d.State, cmd.Action)
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		n, _, err := nextSequence(ctx, tx, agency.AgencyCode, dossier.SequenceDay(received))
+		n, err := nextSequence(ctx, tx, agency.AgencyCode, dossier.SequenceDay(received))
 		if err != nil {
 			return err
 		}

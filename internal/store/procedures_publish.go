@@ -232,9 +232,12 @@ func (db *DB) ApplicableVersion(ctx context.Context, unitID, code string, at tim
 	return v, nil
 }
 
+// freezeSQL marks a version as received under.
+const freezeSQL = `UPDATE procedure_versions SET frozen = $2 WHERE id = $1`
+
 // freezeVersion marks a version as received under: its content can no longer change.
 func freezeVersion(ctx context.Context, q execer, versionID string) error {
-	if _, err := q.ExecContext(ctx, `UPDATE procedure_versions SET frozen = $2 WHERE id = $1`, versionID, true); err != nil {
+	if _, err := q.ExecContext(ctx, freezeSQL, versionID, true); err != nil {
 		return fmt.Errorf("freeze version: %w", err)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/report"
@@ -131,7 +132,38 @@ func applyRollups(ctx context.Context, tx *sql.Tx, deltas []report.Delta) error 
 	return insertRollupRows(ctx, tx, groupDeltas(deltas), actionSQL)
 }
 
-// rollTransition updates the rollups for a dossier going from old to new.
-func rollTransition(ctx context.Context, tx *sql.Tx, old, new dossier.Dossier) error {
-	return applyRollups(ctx, tx, report.Diff(old, new))
+// rollTransition updates the rollups for a dossier going from old to new through w.
+func rollTransition(ctx context.Context, w execer, old, new dossier.Dossier) error {
+	for _, st := range rollupStatements(groupDeltas(report.Diff(old, new))) {
+		if _, err := w.ExecContext(ctx, st.query, st.args...); err != nil {
+			return fmt.Errorf("write rollups: %w", err)
+		}
+	}
+	return nil
 }
+
+// rollupStatements is the single-row upserts adding an action's few rows, in key order
+// per level: the same few texts every time, so they stay prepared.
+func rollupStatements(set rollupSet) []stmt {
+	texts := rollupOneRow()
+	var out []stmt
+	for i := range rollupLevels {
+		for _, r := range set[i] {
+			args := make([]any, 0, 2+len(r.sums))
+			args = append(args, r.unitID, r.period)
+			for _, v := range r.sums {
+				args = append(args, v)
+			}
+			out = append(out, stmt{texts[i], args})
+		}
+	}
+	return out
+}
+
+// rollupOneRow is each level's single-row upsert.
+var rollupOneRow = sync.OnceValue(func() (texts [len(rollupLevels)]string) {
+	for i, level := range rollupLevels {
+		texts[i] = rollupUpsertRows(level, 1, actionSQL)
+	}
+	return texts
+})
