@@ -102,6 +102,7 @@ func apiOps() []apiOp {
 	}
 	ops = append(ops, procedureAPIOps()...)
 	ops = append(ops, reportAPIOps()...)
+	ops = append(ops, index766APIOps()...)
 	ops = append(ops, portalAPIOps()...)
 	return append(ops, dossierAPIOps()...)
 }

@@ -41,6 +41,7 @@ func (s *Server) handler() http.Handler {
 	s.workflowRoutes(app)
 	s.reportRoutes(app)
 	s.itIndicatorRoutes(app)
+	s.index766Routes(app)
 	s.qmsRoutes(app)
 
 	// Working-day calendar and unit working time.
