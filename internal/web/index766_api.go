@@ -133,8 +133,8 @@ func (s *Server) apiIndex766(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, row := range res.Rows {
 		rj := apiIndex766RowJSON{Rank: row.Rank, Total: report.Round2(row.Result.Total), Missing: row.Result.Missing,
-			Unit:    apiReportUnitJSON{ID: row.Unit.ID, Code: row.Unit.Code, Name: row.Unit.Name, Kind: string(row.Unit.Kind)},
-			Rating:  index766RatingJSON(lang, row.Result.Rating), Groups: map[string]float64{},
+			Unit:   apiReportUnitJSON{ID: row.Unit.ID, Code: row.Unit.Code, Name: row.Unit.Name, Kind: string(row.Unit.Kind)},
+			Rating: index766RatingJSON(lang, row.Result.Rating), Groups: map[string]float64{},
 			Version: index766VersionJSON(row.Version.ID, row.Version.ScopeUnitID, row.Version.Definition)}
 		for _, g := range row.Result.Groups {
 			rj.Groups[g.Group.Code] = report.Round2(g.Score)

@@ -308,4 +308,3 @@ func (s *Server) index766UpdateDefinition(w http.ResponseWriter, r *http.Request
 	s.flash(r, "index766.version_saved", saved.Definition.Version)
 	http.Redirect(w, r, "/reports/index766/definitions/"+saved.ID, http.StatusSeeOther)
 }
-
