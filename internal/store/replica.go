@@ -16,9 +16,10 @@ import (
 // a copy. While it is unreachable or lags more than maxLag, that work reads from the
 // primary instead: the desks never wait for a replica.
 type replica struct {
-	pool    *sql.DB
-	dialect Dialect
-	maxLag  time.Duration
+	pool       *sql.DB
+	dialect    Dialect
+	maxLag     time.Duration
+	checkEvery time.Duration
 
 	mu       sync.Mutex
 	checking bool
@@ -34,9 +35,6 @@ type ReplicaState struct {
 	CheckedAt  time.Time
 }
 
-// replicaRecheck is how long one check of the replica is believed.
-const replicaRecheck = 5 * time.Second
-
 // replicaLag measures a PostgreSQL standby's delay: zero when it is not a standby or has
 // replayed everything it received, otherwise the age of the last replayed transaction.
 const replicaLag = `SELECT CASE
@@ -50,6 +48,9 @@ func openReplica(dsn string, primary Dialect, opts Options) (*replica, error) {
 	}
 	if opts.ReplicaMaxLag <= 0 {
 		opts.ReplicaMaxLag = time.Minute
+	}
+	if opts.ReplicaCheckEvery <= 0 {
+		opts.ReplicaCheckEvery = 5 * time.Second
 	}
 	var (
 		pool *sql.DB
@@ -76,7 +77,7 @@ func openReplica(dsn string, primary Dialect, opts Options) (*replica, error) {
 		pool.SetMaxOpenConns(opts.MaxReadConns)
 		pool.SetMaxIdleConns(opts.MaxReadConns)
 	}
-	return &replica{pool: pool, dialect: primary, maxLag: opts.ReplicaMaxLag}, nil
+	return &replica{pool: pool, dialect: primary, maxLag: opts.ReplicaMaxLag, checkEvery: opts.ReplicaCheckEvery}, nil
 }
 
 // readOnlyPostgres makes every transaction of the connection read-only.
@@ -120,11 +121,11 @@ func (db *DB) Replica() ReplicaState {
 	return db.replica.state
 }
 
-// usable checks the replica at most every replicaRecheck; while one request checks, the
+// usable checks the replica at most every checkEvery; while one request checks, the
 // others go by the previous result.
 func (r *replica) usable() bool {
 	r.mu.Lock()
-	due := !r.checking && time.Since(r.state.CheckedAt) >= replicaRecheck
+	due := !r.checking && time.Since(r.state.CheckedAt) >= r.checkEvery
 	if due {
 		r.checking = true
 	}

@@ -57,6 +57,8 @@ type Options struct {
 	// ReplicaMaxLag is the replication delay beyond which reports go back to the primary
 	// (default 1 minute).
 	ReplicaMaxLag time.Duration
+	// ReplicaCheckEvery is how long one check of the replica is believed (default 5 s).
+	ReplicaCheckEvery time.Duration
 }
 
 // DialectOf tells which engine a DSN is for: postgres:// and postgresql:// URLs (or a
