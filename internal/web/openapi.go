@@ -104,6 +104,7 @@ func apiOps() []apiOp {
 	ops = append(ops, reportAPIOps()...)
 	ops = append(ops, index766APIOps()...)
 	ops = append(ops, portalAPIOps()...)
+	ops = append(ops, qmsAPIOps()...)
 	return append(ops, dossierAPIOps()...)
 }
 

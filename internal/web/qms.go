@@ -93,6 +93,9 @@ func (s *Server) qmsRoutes(app *http.ServeMux) {
 	route(app, "GET /qms/risks/{risk}", s.signedIn(s.showQMSRisk))
 	route(app, "POST /qms/risks/{risk}", s.signedIn(s.updateQMSRisk))
 	route(app, "POST /qms/risks/{risk}/reviews", s.signedIn(s.reviewQMSRisk))
+
+	// The QMS's JSON API (qms_api.go).
+	s.qmsAPIRoutes(app)
 }
 
 // qmsUploadRoutes registers the attachment upload on the outer mux with the portal's
