@@ -182,6 +182,17 @@ POST /qms/units/{id}/risks                           -    -    -    -    A    - 
 GET /qms/risks/{risk}                                -    -    A    A    A    A    ABP  ABP  ABP
 POST /qms/risks/{risk}                               -    -    -    -    A    -    -    -    ABP
 POST /qms/risks/{risk}/reviews                       -    -    A    -    A    -    -    -    ABP
+GET /api/v1/units/{id}/qms/documents                 -    -    -    A    A    A    ABP  ABP  ABP
+GET /api/v1/units/{id}/qms/objectives                -    -    -    A    A    A    ABP  ABP  ABP
+GET /api/v1/units/{id}/qms/nonconformities           -    -    -    A    A    A    ABP  ABP  ABP
+POST /api/v1/units/{id}/qms/nonconformities          -    -    -    -    A    -    -    -    ABP
+GET /api/v1/units/{id}/qms/audits                    -    -    -    A    A    A    ABP  ABP  ABP
+GET /api/v1/units/{id}/qms/reviews                   -    -    -    A    A    A    ABP  ABP  ABP
+GET /api/v1/units/{id}/qms/risks                     -    -    -    A    A    A    ABP  ABP  ABP
+POST /api/v1/units/{id}/qms/risks                    -    -    -    -    A    -    -    -    ABP
+GET /api/v1/units/{id}/qms/declaration               -    -    -    A    A    A    ABP  ABP  ABP
+GET /api/v1/qms/risks/{risk}                         -    -    A    A    A    A    ABP  ABP  ABP
+GET /api/v1/qms/nonconformities/{nc}                 -    -    -    A    A    A    ABP  ABP  ABP
 # Calendar, units, officials, tokens
 GET /calendar                                        -    y    y    y    y    y    y    y    y
 POST /admin/calendar/{year}                          -    -    -    -    -    -    -    -    y
@@ -575,6 +586,10 @@ func (m *matrix) request(rt registeredRoute, sc *mScope, who *mActor) (mRequest,
 		rq.form = url.Values{"result": {"conformity"}}
 	case "POST /qms/audits/{plan}/items":
 		rq.form = url.Values{"clause": {"7.5"}, "question": {"Tài liệu có được kiểm soát?"}}
+	case "POST /api/v1/units/{id}/qms/risks":
+		rq.json = `{"kind": "risk", "process": "Một cửa", "description": "Thiếu người", "likelihood": 2, "impact": 3}`
+	case "POST /api/v1/units/{id}/qms/nonconformities":
+		rq.json = `{"source": "complaint", "title": "Phản ánh của người dân"}`
 	}
 	return rq, scoped
 }
