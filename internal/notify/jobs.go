@@ -19,9 +19,10 @@ const (
 
 // Jobs are the reminder jobs: dossiers watched every 15 minutes of office hours on the
 // national calendar's working days; the catalog's alerts at 06:45 and the daily digest at
-// 07:00, before office hours; the outbox sent every minute; old rows pruned at night.
+// 07:00, before office hours; the outbox sent every minute; old rows pruned at night; and
+// the QMS's raising and reminders (QMSJobs) before the digest.
 func Jobs(db *store.DB, cat *i18n.Catalogs, sender *Sender) []jobs.Job {
-	return []jobs.Job{
+	return append([]jobs.Job{
 		{Name: "notify.monitor", Schedule: jobs.EveryDuring(15*time.Minute, clock(7, 30), clock(17, 0), workday(db)),
 			Run: func(ctx context.Context, now time.Time) (string, error) { return Monitor(ctx, db, cat, now) }},
 		{Name: "notify.procedures", Schedule: jobs.Daily(clock(6, 45)),
@@ -39,7 +40,7 @@ func Jobs(db *store.DB, cat *i18n.Catalogs, sender *Sender) []jobs.Job {
 				m, err := db.PruneOutbox(ctx, now.AddDate(0, 0, -OutboxDays))
 				return fmt.Sprintf("%d read notifications, %d e-mails deleted", n, m), err
 			}},
-	}
+	}, QMSJobs(db, cat)...)
 }
 
 func clock(h, m int) calendar.Clock { return calendar.Clock(h*60 + m) }

@@ -35,7 +35,7 @@ const (
 
 // Kinds lists the notification kinds, for the message catalogs' test.
 var Kinds = []Kind{KindStale, KindStaleLeader, KindStaleOverseer, KindDueSoon, KindOverdue, KindOverdueLeader,
-	KindProcedureEnds, KindReviewOverdue}
+	KindProcedureEnds, KindReviewOverdue, KindDocReview, KindActionOverdue, KindObjectiveMissed, KindRiskOverdue}
 
 // kindArgs names, per kind, the arguments of its message in the order the message uses
 // them. An argument ending in "_at" holds an instant (RFC 3339), one ending in "_minutes"
@@ -49,6 +49,11 @@ var kindArgs = map[Kind][]string{
 	KindOverdueLeader: {"code", "procedure", "unit", "due_at"},
 	KindProcedureEnds: {"code", "procedure", "unit", "ends_on"},
 	KindReviewOverdue: {"title", "unit", "due_on", "done", "tasks"},
+	// The QMS's (qms_remind.go).
+	KindDocReview:       {"code", "title", "unit", "review_on"},
+	KindActionOverdue:   {"title", "unit", "due_on"},
+	KindObjectiveMissed: {"title", "unit", "month", "result", "target"},
+	KindRiskOverdue:     {"title", "unit", "due_on"},
 }
 
 // Text is a notification's message in lang.
