@@ -107,18 +107,29 @@ type RatedDossier struct {
 // LowRatings lists the low ratings (portal.LowLevels) given since a time to dossiers of
 // the agencies under the given paths (everywhere when empty), newest first.
 func (db *DB) LowRatings(ctx context.Context, under []string, since time.Time, limit int) ([]RatedDossier, error) {
+	return db.ratedDossiers(ctx, under, since, portal.LowLevels(), limit)
+}
+
+// ratedDossiers lists the ratings at the given levels (every level when none) given since
+// a time (from the beginning when zero) to dossiers of the agencies under the paths
+// (everywhere when empty), newest first.
+func (db *DB) ratedDossiers(ctx context.Context, under []string, since time.Time, levels []portal.Level, limit int) ([]RatedDossier, error) {
 	var c conds
 	c.under("u.path", under)
-	c.add("r.rated_at >= " + c.arg(since.UTC()))
-	var levels []string
-	for _, l := range portal.LowLevels() {
-		levels = append(levels, c.arg(string(l)))
+	if !since.IsZero() {
+		c.add("r.rated_at >= " + c.arg(since.UTC()))
 	}
-	c.add("r.level IN (" + strings.Join(levels, ", ") + ")")
+	if len(levels) > 0 {
+		ph := make([]string, len(levels))
+		for i, l := range levels {
+			ph[i] = c.arg(string(l))
+		}
+		c.add("r.level IN (" + strings.Join(ph, ", ") + ")")
+	}
 	query := finishQuery(`SELECT r.id, r.dossier_id, r.unit_id, r.level, r.criteria, r.comment, r.rated_at,
 		COALESCE(d.code, ''), d.procedure_name, u.name FROM dossier_ratings r JOIN units u ON u.id = r.unit_id
 		JOIN dossiers d ON d.id = r.dossier_id`, c.where, "r.rated_at DESC, r.id DESC", limit)
-	return queryAll(ctx, db.reports(), "low ratings", func(row interface{ Scan(...any) error }) (RatedDossier, error) {
+	return queryAll(ctx, db.reports(), "rated dossiers", func(row interface{ Scan(...any) error }) (RatedDossier, error) {
 		var (
 			rd           RatedDossier
 			level, crits string

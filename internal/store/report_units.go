@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/report"
 )
 
@@ -259,4 +260,35 @@ func monthOf(month string, year int) (int, bool) {
 func endOfMonth(day string) string {
 	t, _ := time.Parse("2006-01-02", day)
 	return t.AddDate(0, 1, -t.Day()).Format("2006-01-02")
+}
+
+// RatingsByUnit counts the ratings given in [from, to) to dossiers of each receiving
+// agency under the paths (every agency when empty), by level, keyed by the agency's unit
+// ID; agencies without ratings are absent. The ranking by satisfaction adds up the
+// agencies of each unit, as the breakdown does with StatsByUnit.
+func (db *DB) RatingsByUnit(ctx context.Context, under []string, from, to time.Time) (map[string]portal.Summary, error) {
+	var c conds
+	agenciesUnder(&c, under)
+	c.add("r.rated_at >= " + c.arg(from.UTC()))
+	c.add("r.rated_at < " + c.arg(to.UTC()))
+	rows, err := db.reports().QueryContext(ctx, `SELECT r.unit_id, r.level, COUNT(*) FROM dossier_ratings r WHERE `+
+		strings.Join(c.where, " AND ")+` GROUP BY r.unit_id, r.level`, c.args...)
+	if err != nil {
+		return nil, fmt.Errorf("ratings by unit: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]portal.Summary{}
+	for rows.Next() {
+		var (
+			id, level string
+			n         int
+		)
+		if err := rows.Scan(&id, &level, &n); err != nil {
+			return nil, fmt.Errorf("ratings by unit: %w", err)
+		}
+		s := out[id]
+		s.Add(portal.Level(level), n)
+		out[id] = s
+	}
+	return out, rows.Err()
 }

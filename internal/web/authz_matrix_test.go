@@ -117,6 +117,8 @@ GET /reports                                         -    -    -    A    A    A 
 GET /reports/export.xlsx                             -    -    -    A    A    A    ABP  ABP  ABP
 GET /reports/export.pdf                              -    -    -    A    A    A    ABP  ABP  ABP
 GET /api/v1/reports/stats                            -    -    -    A    A    A    ABP  ABP  ABP
+# Dashboards
+GET /dashboard/ratings                               -    -    -    A    A    A    ABP  ABP  ABP
 # IT and administrative-reform indicators
 GET /it-indicators/units/{id}                        -    -    -    A    A    A    ABP  ABP  ABP
 POST /it-indicators/units/{id}/entries               -    -    -    -    A    A    -    ABP  ABP
@@ -543,7 +545,8 @@ func (m *matrix) request(rt registeredRoute, sc *mScope, who *mActor) (mRequest,
 	case "POST /api/v1/dossiers/{id}/actions":
 		rq.json = fmt.Sprintf(`{"action": "progress", "version": %s, "note": "Đang xử lý"}`, m.version(sc.dossier.ID))
 	// Reports: the unit comes in the query.
-	case "GET /reports", "GET /reports/export.xlsx", "GET /reports/export.pdf", "GET /api/v1/reports/stats":
+	case "GET /reports", "GET /reports/export.xlsx", "GET /reports/export.pdf", "GET /api/v1/reports/stats",
+		"GET /dashboard/ratings":
 		rq.path += "?unit_id=" + sc.unit.ID
 		scoped = true
 	// Procedures, reviews, workflows.

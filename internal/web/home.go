@@ -38,6 +38,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	mon := s.monitorHome(r)
+	dashboards, err := s.homeDashboards(r, mon, work, late)
+	if err != nil { // like the monitoring, a dashboard fault never takes the home page down
+		s.logger(r).Error("dashboards on the home page", "err", err)
+	}
 	p.Data = map[string]any{
 		"Roles":          roles,
 		"SystemAdmin":    c.user.SystemAdmin,
@@ -51,7 +56,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		"Work":           work,
 		"WorkOverdue":    late,
 		"ViewsDossiers":  c.actor.CanAnywhere(auth.ViewDossiers),
-		"Monitor":        s.monitorHome(r),
+		"Monitor":        mon,
+		"Dashboards":     dashboards,
 	}
 	s.render(w, r, http.StatusOK, "home", p)
 }

@@ -35,6 +35,7 @@ func (s *Server) handler() http.Handler {
 
 	// Home and the areas to come.
 	route(app, "GET /{$}", s.signedIn(s.home))
+	s.dashboardRoutes(app)
 	s.dossierRoutes(app)
 	s.procedureRoutes(app)
 	s.reviewRoutes(app)
