@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,29 +22,51 @@ import (
 // complete receive transaction with a raw single-row insert on the same database, with
 // each number of concurrent clients.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", "bench intake [--db …] [--n 2000] [--clients 1,8] [--json] | bench data --db FILE --dossiers N | bench report --db FILE [--json]", stdout)
+	fs := newFlagSet("bench", "bench intake [--db …] [--n 2000] [--clients 1,8] [--json] | bench lookup [--db …] [--clients 4,32] [--seconds 10] [--json] | "+
+		"bench memory [--db FILE] [--dossiers N] [--clients 32] [--seconds 20] [--json] | bench data --db FILE --dossiers N | bench report --db FILE [--json]", stdout)
 	dsn := fs.String("db", "", "CSDL trống dùng để đo (mặc định: tệp SQLite tạm) / an empty database to measure on (default: a temporary SQLite file)")
 	n := fs.Int("n", 2000, "số thao tác mỗi phép đo / operations per measurement")
-	clientList := fs.String("clients", "1,8", "số máy khách đồng thời / concurrent clients")
-	dossiers := fs.Int("dossiers", 1_000_000, "bench data: số hồ sơ / number of dossiers")
+	clientList := fs.String("clients", "", "số máy khách đồng thời (intake: 1,8; lookup: 4,32; memory: 32) / concurrent clients")
+	seconds := fs.Float64("seconds", 10, "lookup, memory: số giây mỗi phép đo / seconds per measurement")
+	dossiers := fs.Int("dossiers", 1_000_000, "bench data, memory: số hồ sơ / number of dossiers")
 	days := fs.Int("days", 3*365, "bench data: số ngày tiếp nhận từ 01/01/2023 / receipt days from 2023-01-01")
 	asJSON := fs.Bool("json", false, "in JSON / print JSON")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
-	switch {
-	case len(pos) == 1 && pos[0] == "data":
+	mode := strings.Join(pos, " ")
+	defaults := map[string]string{"intake": "1,8", "lookup": "4,32", "memory": "32"}
+	if *clientList == "" {
+		*clientList = defaults[mode]
+	}
+	switch mode {
+	case "data":
 		return benchData(ctx, *dsn, *dossiers, *days, stdout, stderr)
-	case len(pos) == 1 && pos[0] == "report":
+	case "report":
 		return benchReport(ctx, *dsn, *asJSON, stdout)
-	case len(pos) != 1 || pos[0] != "intake":
+	case "hello": // the hello-world server bench lookup starts as a child
+		return benchHello(ctx, stdout)
+	case "intake", "lookup", "memory":
+	default:
 		fs.Usage()
-		return fmt.Errorf("bench: expected intake, data or report, got %v", pos)
+		return fmt.Errorf("bench: expected intake, lookup, memory, data or report, got %v", pos)
 	}
 	clients, err := parseClients(*clientList)
-	if err != nil || *n < 1 {
-		return fmt.Errorf("bench: --clients %q and --n %d: give positive numbers", *clientList, *n)
+	if err != nil || *n < 1 || *seconds <= 0 {
+		return fmt.Errorf("bench: --clients %q, --n %d and --seconds %g: give positive numbers", *clientList, *n, *seconds)
+	}
+	if mode != "intake" {
+		memDossiers := 0
+		if mode == "memory" && isSet(fs, "dossiers") {
+			memDossiers = *dossiers
+		}
+		hb := httpBench{dsn: *dsn, clients: clients, duration: time.Duration(*seconds * float64(time.Second)),
+			dossiers: memDossiers, asJSON: *asJSON}
+		if mode == "lookup" {
+			return benchLookup(ctx, hb, stdout, stderr)
+		}
+		return benchMemory(ctx, hb, stdout, stderr)
 	}
 	path := *dsn
 	if path == "" {
@@ -65,12 +87,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"database": string(db.Dialect()), "results": results})
+		return writeJSON(stdout, map[string]any{"database": string(db.Dialect()), "results": results})
 	}
 	printBench(stdout, string(db.Dialect()), results)
 	return nil
+}
+
+// isSet reports whether the flag was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func parseClients(s string) ([]int, error) {
@@ -210,9 +237,7 @@ func benchReport(ctx context.Context, dsn string, asJSON bool, stdout io.Writer)
 		out = append(out, r)
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"database": string(db.Dialect()), "reports": out})
+		return writeJSON(stdout, map[string]any{"database": string(db.Dialect()), "reports": out})
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "%s\treceived\ton time\trollups ms\tscan ms\tspeed-up\tsame figures\t\n", db.Dialect())

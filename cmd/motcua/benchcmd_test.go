@@ -92,3 +92,53 @@ func TestBenchDataAndReport(t *testing.T) {
 		t.Fatal("bench data on a filled database")
 	}
 }
+
+// TestBenchLookupAndMemory runs the look-up against hello world (server processes started
+// from this test binary) on a database without dossiers to look up (some are received
+// first), and the memory measurement on a small scale data set.
+func TestBenchLookupAndMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	ctx := context.Background()
+	var out, progress bytes.Buffer
+	path := filepath.Join(t.TempDir(), "lookup.db")
+	if err := runBench(ctx, []string{"lookup", "--db", path, "--seconds", "0.5", "--clients", "2", "--json"}, &out, &progress); err != nil {
+		t.Fatalf("%v\n%s", err, progress.String())
+	}
+	var res struct {
+		Dossiers int `json:"dossiers"`
+		Runs     []struct {
+			Name     string         `json:"name"`
+			Requests int            `json:"requests"`
+			Statuses map[string]int `json:"statuses"`
+		} `json:"runs"`
+		Ratios []struct {
+			OfHello float64 `json:"of_hello_world"`
+		} `json:"ratios"`
+		Memory struct {
+			RSSMB float64 `json:"rss_mb"`
+		} `json:"server_memory"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil || len(res.Runs) != 3 || len(res.Ratios) != 2 || res.Memory.RSSMB <= 0 {
+		t.Fatalf("lookup: %v %s", err, out.String())
+	}
+	for _, r := range res.Runs {
+		if r.Requests == 0 || r.Statuses["200"] != r.Requests {
+			t.Errorf("%s: %d requests, statuses %v", r.Name, r.Requests, r.Statuses)
+		}
+	}
+	if res.Dossiers != 2000 || res.Ratios[0].OfHello <= 0 {
+		t.Fatalf("lookup: %s", out.String())
+	}
+	out.Reset()
+	scale := filepath.Join(t.TempDir(), "scale.db")
+	if err := runBench(ctx, []string{"memory", "--db", scale, "--dossiers", "3000", "--seconds", "0.5", "--clients", "2"}, &out, &progress); err != nil {
+		t.Fatalf("%v\n%s", err, progress.String())
+	}
+	for _, want := range []string{"5000 dossiers", "idle", "under the look-up load", "resident MB"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("memory output lacks %q:\n%s", want, out.String())
+		}
+	}
+}

@@ -7,6 +7,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -94,35 +95,52 @@ type Desk struct {
 	Components []dossier.Component
 }
 
+// Place names the units a benchmark desk is set up in: a province, a commune under it
+// and the commune's public administration centre with its electronic identifier.
+type Place struct {
+	Province, Commune, Centre, AgencyCode string
+}
+
+// ThanhBa is the commune of Thanh Ba (Phú Thọ), the intake benchmark's desk.
+var ThanhBa = Place{Province: "25", Commune: "08152", Centre: "08152.TTPVHCC", AgencyCode: "000.00.41.H29"}
+
 // PrepareDesk sets up, in an empty benchmark database, the commune of Thanh Ba (Phú Thọ)
 // with its public administration centre, the birth registration procedure of the sample
 // catalog published there, and one desk officer.
 func PrepareDesk(ctx context.Context, db *store.DB) (Desk, error) {
-	rows, err := procedure.SampleCatalog()
-	if err != nil {
-		return Desk{}, err
+	return PrepareDeskAt(ctx, db, ThanhBa)
+}
+
+// PrepareDeskAt is PrepareDesk at another place, in a database that may hold other data
+// (the sample catalog is imported only when its procedure is missing).
+func PrepareDeskAt(ctx context.Context, db *store.DB, at Place) (Desk, error) {
+	const code = "1.001193"
+	if _, err := db.Procedure(ctx, code); err != nil {
+		rows, err := procedure.SampleCatalog()
+		if err != nil {
+			return Desk{}, err
+		}
+		if _, err := db.ImportProcedures(ctx, rows, store.ProcedureImportOptions{Today: unit.NewDate(2025, 1, 1)}); err != nil {
+			return Desk{}, fmt.Errorf("bench catalog: %w", err)
+		}
 	}
-	if _, err := db.ImportProcedures(ctx, rows, store.ProcedureImportOptions{Today: unit.NewDate(2025, 1, 1)}); err != nil {
-		return Desk{}, fmt.Errorf("bench catalog: %w", err)
-	}
-	prov := unit.Unit{Code: "25", Name: "Tỉnh Phú Thọ", Kind: unit.Province, ValidFrom: unit.Reform2025}
+	prov := unit.Unit{Code: at.Province, Name: "Tỉnh Phú Thọ", Kind: unit.Province, ValidFrom: unit.Reform2025}
 	if err := db.CreateUnit(ctx, &prov); err != nil {
 		return Desk{}, err
 	}
-	com := unit.Unit{Code: "08152", Name: "Xã Thanh Ba", Kind: unit.Commune, ParentID: prov.ID, ValidFrom: unit.Reform2025}
+	com := unit.Unit{Code: at.Commune, Name: "Xã Thanh Ba", Kind: unit.Commune, ParentID: prov.ID, ValidFrom: unit.Reform2025}
 	if err := db.CreateUnit(ctx, &com); err != nil {
 		return Desk{}, err
 	}
-	centre := unit.Unit{Code: "08152.TTPVHCC", Name: "Trung tâm Phục vụ hành chính công xã Thanh Ba", Kind: unit.Centre,
-		ParentID: com.ID, AgencyCode: "000.00.41.H29", ValidFrom: unit.Reform2025}
+	centre := unit.Unit{Code: at.Centre, Name: "Trung tâm Phục vụ hành chính công xã Thanh Ba", Kind: unit.Centre,
+		ParentID: com.ID, AgencyCode: at.AgencyCode, ValidFrom: unit.Reform2025}
 	if err := db.CreateUnit(ctx, &centre); err != nil {
 		return Desk{}, err
 	}
-	const code = "1.001193"
 	if err := db.PublishProcedure(ctx, com.ID, code, unit.Reform2025, ""); err != nil {
 		return Desk{}, err
 	}
-	u := user.User{Email: "tiepnhan.bench@motcua.invalid", FullName: "Cán bộ một cửa", PasswordHash: "!bench", Active: true}
+	u := user.User{Email: "tiepnhan.bench." + at.Commune + "@motcua.invalid", FullName: "Cán bộ một cửa", PasswordHash: "!bench", Active: true}
 	if err := db.CreateUserWithRole(ctx, &u, &user.Assignment{UnitID: com.ID, Role: user.Receiver}); err != nil {
 		return Desk{}, err
 	}
@@ -164,3 +182,50 @@ func RawInsert(db *store.DB) func(ctx context.Context, i int) error {
 
 // IntakeStart is a fixed Monday morning in Vietnam for reproducible codes.
 var IntakeStart = time.Date(2026, 3, 2, 8, 0, 0, 0, calendar.Location())
+
+// LookupPlace is where EnsureLookupRefs receives dossiers when a database has none to
+// look up: codes no official unit holds.
+var LookupPlace = Place{Province: "99", Commune: "99999", Centre: "99999.TTPVHCC", AgencyCode: "000.00.99.H99"}
+
+// EnsureLookupRefs returns n references to look up, picked at random from the database's
+// dossiers; when it holds fewer (the dossiers of bench data carry no printed code), it
+// first receives the missing ones at a desk of their own (LookupPlace).
+func EnsureLookupRefs(ctx context.Context, db *store.DB, n int, progress func(done, n int)) ([]store.LookupRef, error) {
+	refs, err := db.LookupRefs(ctx, n)
+	if err != nil || len(refs) >= n {
+		return refs, err
+	}
+	desk, err := PrepareDeskAt(ctx, db, LookupPlace)
+	if err != nil {
+		return nil, fmt.Errorf("look-up desk: %w", err)
+	}
+	missing := n - len(refs)
+	if _, err := Run(ctx, "look-up data", 4, missing, desk.Intake(db, IntakeStart), progress); err != nil {
+		return nil, err
+	}
+	return db.LookupRefs(ctx, n)
+}
+
+// addressesPerClient is how many look-ups a simulated citizen's address sends: fewer
+// than the portal allows an address in its window, as real citizens do.
+const addressesPerClient = 20
+
+// LookupRequests cycles over refs as citizens opening the look-up page (/tra-cuu) from
+// their receipt's QR code, or the look-up API (api), each from the address a trusted
+// proxy forwards: a new address every addressesPerClient look-ups, never reused by later
+// runs of the same requests (10.x.x.x for the page, 11.x.x.x for the API).
+func LookupRequests(refs []store.LookupRef, api bool) func(i int) Request {
+	prefix, net := "/tra-cuu?ma=", 10
+	if api {
+		prefix, net = "/api/v1/public/lookup?ma=", 11
+	}
+	paths := make([]string, len(refs))
+	for i, r := range refs {
+		paths[i] = prefix + url.QueryEscape(r.Code) + "&k=" + url.QueryEscape(r.Secret)
+	}
+	var sent atomic.Int64
+	return func(i int) Request {
+		a := (sent.Add(1) - 1) / addressesPerClient
+		return Request{Path: paths[i%len(paths)], ForwardedFor: fmt.Sprintf("%d.%d.%d.%d", net, a>>16&255, a>>8&255, a&255)}
+	}
+}

@@ -24,3 +24,20 @@ func (db *DB) RawInsert(ctx context.Context, payload string) error {
 		return err
 	})
 }
+
+// LookupRef is what a citizen types into the public look-up: a dossier's code and the
+// second factor printed on its receipt.
+type LookupRef struct {
+	Code, Secret string
+}
+
+// LookupRefs returns up to n dossiers' codes and look-up secrets, picked at random, for
+// the look-up benchmark.
+func (db *DB) LookupRefs(ctx context.Context, n int) ([]LookupRef, error) {
+	return queryAll(ctx, db.read, "look-up references", func(r interface{ Scan(...any) error }) (LookupRef, error) {
+		var l LookupRef
+		err := r.Scan(&l.Code, &l.Secret)
+		return l, err
+	}, `SELECT code, lookup_secret FROM dossiers WHERE code IS NOT NULL AND lookup_secret <> ''
+		ORDER BY random() LIMIT $1`, n)
+}

@@ -181,14 +181,16 @@ func (db *DB) confirm(ctx context.Context, e intakeEntry, decision error) error 
 // same answers.
 type cache struct {
 	intake intakeCache
-	stmts  *stmtCache
+	stmts  *stmtCache // write pool (SQLite)
+	reads  *stmtCache // read pool (SQLite)
 	groups intakeGroups
 }
 
-func newCache(dialect Dialect, write *sql.DB) *cache {
+func newCache(dialect Dialect, read, write *sql.DB) *cache {
 	c := &cache{}
 	if dialect == SQLite {
 		c.stmts = &stmtCache{db: write}
+		c.reads = &stmtCache{db: read, eager: true}
 	}
 	return c
 }

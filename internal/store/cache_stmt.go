@@ -14,62 +14,77 @@ import (
 // unprepared.
 const maxCachedStmts = 256
 
-// stmtCache keeps the write path's statements prepared on SQLite's single write
-// connection, by SQL text. SQLite compiles every statement it is given, and compiling an
-// intake's statements (a dossier row has fifty columns, a rollup upsert twenty-three) was
-// 40% of its CPU time. PostgreSQL's driver (pgx) already keeps prepared statements per
-// connection, so there is no stmtCache there. Safe for concurrent use.
+// stmtCache keeps statements prepared by SQL text: on SQLite's single write connection
+// for the write path, and on its read pool for the hottest reads (the public look-up's).
+// SQLite compiles every statement it is given, and compiling an intake's statements (a
+// dossier row has fifty columns, a rollup upsert twenty-three) was 40% of its CPU time.
+// PostgreSQL's driver (pgx) already keeps prepared statements per connection, so there
+// is no stmtCache there. Safe for concurrent use.
 //
-// A statement cannot be prepared on the pool while a transaction holds its one
-// connection, so a text met inside a transaction runs unprepared and is prepared by the
-// next prepareWanted, called before a transaction begins.
+// A statement cannot be prepared on the write pool while a transaction holds its one
+// connection, so there (eager false) a text met inside a transaction runs unprepared and
+// is prepared by the next prepareWanted, called before a transaction begins; the read
+// pool prepares at once (eager).
 type stmtCache struct {
 	db     *sql.DB
+	eager  bool
 	mu     sync.Mutex
 	m      map[string]*sql.Stmt
 	wanted map[string]bool
 }
 
-// get returns the prepared statement for query, or nil (remembering the text for
-// prepareWanted) when it is not prepared yet.
-func (c *stmtCache) get(query string) *sql.Stmt {
+// get returns the prepared statement for query, or nil when it is not prepared (yet).
+func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if s, ok := c.m[query]; ok {
+		c.mu.Unlock()
 		return s
 	}
-	if len(c.m)+len(c.wanted) < maxCachedStmts {
+	full := len(c.m)+len(c.wanted) >= maxCachedStmts
+	if !c.eager && !full {
 		if c.wanted == nil {
 			c.wanted = map[string]bool{}
 		}
 		c.wanted[query] = true
 	}
-	return nil
+	c.mu.Unlock()
+	if !c.eager || full {
+		return nil
+	}
+	c.prepare(ctx, query)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[query]
+}
+
+// prepare prepares query and keeps it, unless another goroutine did first or it does not
+// compile (it then fails where it is run).
+func (c *stmtCache) prepare(ctx context.Context, query string) {
+	s, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	if _, ok := c.m[query]; ok {
+		s.Close()
+		return
+	}
+	c.m[query] = s
 }
 
 // prepareWanted prepares the texts met since the last call. It must not be called inside
-// a transaction of the same pool. A text that does not compile is left to fail where it
-// is run.
+// a transaction of the same pool.
 func (c *stmtCache) prepareWanted(ctx context.Context) {
 	c.mu.Lock()
 	wanted := c.wanted
 	c.wanted = nil
 	c.mu.Unlock()
 	for query := range wanted {
-		s, err := c.db.PrepareContext(ctx, query)
-		if err != nil {
-			continue
-		}
-		c.mu.Lock()
-		if c.m == nil {
-			c.m = map[string]*sql.Stmt{}
-		}
-		if _, ok := c.m[query]; ok {
-			s.Close()
-		} else {
-			c.m[query] = s
-		}
-		c.mu.Unlock()
+		c.prepare(ctx, query)
 	}
 }
 
@@ -105,7 +120,7 @@ func (t stmtTx) prepared(ctx context.Context, query string) *sql.Stmt {
 	if t.stmts == nil {
 		return nil
 	}
-	s := t.stmts.get(query)
+	s := t.stmts.get(ctx, query)
 	if s == nil {
 		return nil
 	}
@@ -201,4 +216,25 @@ func renumber(b *strings.Builder, query string, by int) {
 		b.WriteString("$" + strconv.Itoa(n+by))
 		i = j - 1
 	}
+}
+
+// readRow runs a query returning at most one row on the read pool, prepared once on
+// SQLite: for the hottest reads.
+func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if c := db.cache.reads; c != nil {
+		if s := c.get(ctx, query); s != nil {
+			return s.QueryRowContext(ctx, args...)
+		}
+	}
+	return db.read.QueryRowContext(ctx, query, args...)
+}
+
+// readRows runs a query on the read pool, prepared once on SQLite.
+func (db *DB) readRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if c := db.cache.reads; c != nil {
+		if s := c.get(ctx, query); s != nil {
+			return s.QueryContext(ctx, args...)
+		}
+	}
+	return db.read.QueryContext(ctx, query, args...)
 }

@@ -101,7 +101,7 @@ func scanDossier(row interface{ Scan(...any) error }) (dossier.Dossier, error) {
 
 // Dossier returns one dossier by ID.
 func (db *DB) Dossier(ctx context.Context, id string) (dossier.Dossier, error) {
-	return db.dossierWhere(ctx, db.read, "d.id = $1", id)
+	return db.readDossier(ctx, dossierByID, id)
 }
 
 // DossierByCode returns the dossier with a national code (as typed: trimmed, any case).
@@ -110,11 +110,26 @@ func (db *DB) DossierByCode(ctx context.Context, code string) (dossier.Dossier, 
 	if err != nil {
 		return dossier.Dossier{}, err
 	}
-	return db.dossierWhere(ctx, db.read, "d.code = $1", c.String())
+	return db.readDossier(ctx, dossierByCode, c.String())
+}
+
+// The look-ups of one dossier, read through prepared statements.
+const (
+	dossierByID   = `SELECT ` + dossierColumns + ` FROM dossiers d WHERE d.id = $1`
+	dossierByCode = `SELECT ` + dossierColumns + ` FROM dossiers d WHERE d.code = $1`
+)
+
+// readDossier reads one dossier from the read pool with one of the look-ups above.
+func (db *DB) readDossier(ctx context.Context, query string, arg any) (dossier.Dossier, error) {
+	return notFoundDossier(scanDossier(db.readRow(ctx, query, arg)))
 }
 
 func (db *DB) dossierWhere(ctx context.Context, q querier, cond string, args ...any) (dossier.Dossier, error) {
-	d, err := scanDossier(q.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers d WHERE `+cond, args...))
+	return notFoundDossier(scanDossier(q.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers d WHERE `+cond, args...)))
+}
+
+// notFoundDossier maps a missing row to the application's not-found error.
+func notFoundDossier(d dossier.Dossier, err error) (dossier.Dossier, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return dossier.Dossier{}, failure.New(failure.NotFound, "", "dossier.not_found")
 	}

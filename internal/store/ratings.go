@@ -63,7 +63,7 @@ func (db *DB) RateDossier(ctx context.Context, r *portal.Rating) error {
 // Rated reports whether a dossier has its rating.
 func (db *DB) Rated(ctx context.Context, dossierID string) (bool, error) {
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM dossier_ratings WHERE dossier_id = $1`, dossierID).Scan(&n); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM dossier_ratings WHERE dossier_id = $1`, dossierID).Scan(&n); err != nil {
 		return false, fmt.Errorf("rated %s: %w", dossierID, err)
 	}
 	return n > 0, nil

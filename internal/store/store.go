@@ -114,7 +114,7 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 	pool.SetMaxOpenConns(opts.MaxReadConns + 4)
 	pool.SetMaxIdleConns(opts.MaxReadConns + 4)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{dialect: Postgres, read: pool, write: pool, now: opts.Now, calendars: &calendarCache{}, cache: newCache(Postgres, pool)}, nil
+	return &DB{dialect: Postgres, read: pool, write: pool, now: opts.Now, calendars: &calendarCache{}, cache: newCache(Postgres, pool, pool)}, nil
 }
 
 // sqlitePragmas are applied to every connection: busy_timeout first so the others wait
@@ -179,7 +179,7 @@ func openSQLite(dsn string, opts Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(opts.MaxReadConns)
 	read.SetMaxIdleConns(opts.MaxReadConns)
-	return &DB{dialect: SQLite, read: read, write: write, now: opts.Now, calendars: &calendarCache{}, cache: newCache(SQLite, write)}, nil
+	return &DB{dialect: SQLite, read: read, write: write, now: opts.Now, calendars: &calendarCache{}, cache: newCache(SQLite, read, write)}, nil
 }
 
 // Dialect returns the engine.

@@ -361,7 +361,7 @@ func (db *DB) UnitNames(ctx context.Context, ids []string) (map[string]string, e
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, name FROM units WHERE id IN (`+placeholders(1, len(ids))+`)`, args...)
+	rows, err := db.readRows(ctx, `SELECT id, name FROM units WHERE id IN (`+placeholders(1, len(ids))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("unit names: %w", err)
 	}

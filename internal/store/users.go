@@ -308,7 +308,7 @@ func (db *DB) assignmentsWhere(ctx context.Context, cond string, arg any) ([]use
 // locked (zero when not locked).
 func (db *DB) LoginFailures(ctx context.Context, key string) (failures int, firstAt, lockedUntil time.Time, err error) {
 	var locked sql.NullTime
-	err = db.read.QueryRowContext(ctx, `SELECT failures, first_at, locked_until FROM login_failures WHERE key = $1`, key).
+	err = db.readRow(ctx, `SELECT failures, first_at, locked_until FROM login_failures WHERE key = $1`, key).
 		Scan(&failures, &firstAt, &locked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, time.Time{}, time.Time{}, nil

@@ -66,9 +66,10 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "portal_home", s.portalPage(r, "portal.title", "home"))
 }
 
-// Look-up throttling, on the sign-in throttle's table and window: every look-up counts
-// for the client address, and every wrong or unknown second factor also counts for the
-// reference typed, so the four phone digits cannot be tried through many addresses.
+// Look-up throttling, on the sign-in throttle's window: every look-up counts for the
+// client address (in this process: addressLimiter), and every wrong or unknown second
+// factor also counts for the reference typed (in the database, across servers), so the
+// four phone digits cannot be tried through many addresses.
 const (
 	lookupLimit    = 30 // look-ups per address per window
 	lookupRefLimit = 10 // failed factors per reference per window
@@ -124,18 +125,16 @@ func (s *Server) lookup(r *http.Request, ref, factor string) (lookupView, error)
 	if len(refKey) > 100 { // a malformed reference is never found; its key needs no more
 		refKey = refKey[:100]
 	}
-	ipKey := "lookup:" + clientIP(r)
-	for _, key := range []string{ipKey, refKey} {
-		until, err := s.throttle.lockedUntil(ctx, key)
-		if err != nil {
+	now := s.cfg.Now()
+	allowed, until := s.lookups.allow(clientIP(r), now)
+	if allowed {
+		var err error
+		if until, err = s.throttle.lockedUntil(ctx, refKey); err != nil {
 			return lookupView{}, err
 		}
-		if !until.IsZero() {
-			return lookupView{}, failure.New(failure.TooMany, "", "portal.lookup_too_many", int(until.Sub(s.cfg.Now()).Minutes())+1)
-		}
 	}
-	if err := s.throttle.fail(ctx, ipKey, lookupLimit); err != nil {
-		return lookupView{}, err
+	if !until.IsZero() {
+		return lookupView{}, failure.New(failure.TooMany, "", "portal.lookup_too_many", int(until.Sub(now).Minutes())+1)
 	}
 	d, err := s.findDossier(ctx, parsed, ok)
 	if err == nil && factor != "" && !portal.FactorMatches(d, factor) {

@@ -52,7 +52,9 @@ type pages struct {
 	byLang map[string]map[string]*template.Template
 }
 
-func loadPages(cat *i18n.Catalogs) (*pages, error) {
+// loadPages parses the page templates; translate writes their constant labels in at
+// load time (render_translate.go).
+func loadPages(cat *i18n.Catalogs, translate bool) (*pages, error) {
 	names, err := fs.Glob(templateFS, "templates/pages/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("list templates: %w", err)
@@ -68,6 +70,9 @@ func loadPages(cat *i18n.Catalogs) (*pages, error) {
 			t, err := template.Must(base.Clone()).ParseFS(templateFS, n)
 			if err != nil {
 				return nil, fmt.Errorf("parse %s: %w", n, err)
+			}
+			if translate {
+				translateLabels(t, cat, lang)
 			}
 			p.byLang[lang][strings.TrimSuffix(path.Base(n), ".html")] = t
 		}

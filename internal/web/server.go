@@ -46,6 +46,7 @@ type Server struct {
 	pages    *pages
 	metrics  *metrics
 	throttle *throttle
+	lookups  *addressLimiter // look-ups per client address (portal.go)
 }
 
 // New builds the HTTP handler for the whole application.
@@ -77,7 +78,7 @@ func newServer(db *store.DB, logger *slog.Logger, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := loadPages(cat)
+	p, err := loadPages(cat, true)
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +100,7 @@ func newServer(db *store.DB, logger *slog.Logger, cfg Config) (*Server, error) {
 		pages:    p,
 		metrics:  newMetrics(),
 		throttle: &throttle{db: db, now: cfg.Now},
+		lookups:  newAddressLimiter(lookupLimit, window, lockFor),
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.serverError(w, r, err)
