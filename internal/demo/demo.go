@@ -249,6 +249,9 @@ func Load(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 		if err := l.index7662022(ctx); err != nil {
 			return nil, fmt.Errorf("demo: index 766 of 2022: %w", err)
 		}
+		if err := l.evaluations2022(ctx); err != nil {
+			return nil, fmt.Errorf("demo: QMS evaluations of 2022: %w", err)
+		}
 	}
 	if l.res.UnitsCreated+l.res.UsersCreated+l.res.StaffCreated+l.res.DossiersCreated > 0 {
 		err := db.Audit(ctx, store.AuditEvent{At: opts.Now, Action: "demo.load", ObjectType: "demo", ObjectID: provinceCode,

@@ -128,6 +128,7 @@ func TestDossiers2022(t *testing.T) {
 			qms2022Check(t, db, raw)
 			it2022Check(t, db)
 			index766Check(t, db)
+			evaluation2022Check(t, db)
 			again, err := demo.Load(ctx, db, demo.Options{Now: now})
 			if err != nil || again.DossiersCreated != 0 {
 				t.Fatalf("second load: %d dossiers, %v", again.DossiersCreated, err)

@@ -96,6 +96,18 @@ func (s *Server) qmsRoutes(app *http.ServeMux) {
 
 	// The QMS's JSON API (qms_api.go).
 	s.qmsAPIRoutes(app)
+
+	// Annual evaluation (part 8).
+	route(app, "GET /qms/units/{id}/evaluations", s.signedIn(s.qmsEvaluations))
+	route(app, "GET /qms/units/{id}/evaluations/{year}", s.signedIn(s.showQMSEvaluation))
+	route(app, "POST /qms/units/{id}/evaluations/{year}", s.signedIn(s.saveQMSEvaluation))
+	route(app, "POST /qms/units/{id}/evaluations/{year}/proposals", s.signedIn(s.addQMSProposal))
+	route(app, "POST /qms/units/{id}/evaluations/{year}/proposals/{prop}/delete", s.signedIn(s.deleteQMSProposal))
+	route(app, "POST /qms/units/{id}/evaluations/{year}/finalize", s.signedIn(s.finalizeQMSEvaluation))
+	route(app, "GET /qms/units/{id}/evaluations/{year}/report.pdf", s.signedIn(s.qmsEvaluationPDF))
+	route(app, "GET /qms/units/{id}/evaluations/{year}/report.xlsx", s.signedIn(s.qmsEvaluationXLSX))
+	route(app, "GET /qms/units/{id}/evaluations/{year}/summary.pdf", s.signedIn(s.qmsEvaluationSummaryPDF))
+	route(app, "GET /qms/units/{id}/evaluations/{year}/summary.xlsx", s.signedIn(s.qmsEvaluationSummaryXLSX))
 }
 
 // qmsUploadRoutes registers the attachment upload on the outer mux with the portal's
