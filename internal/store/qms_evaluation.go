@@ -371,3 +371,13 @@ func (db *DB) staleReminded(ctx context.Context, under []string, from, to time.T
 	}
 	return n, nil
 }
+
+// LatestEvaluationYear returns the latest year a unit has started an evaluation of (0 for
+// none).
+func (db *DB) LatestEvaluationYear(ctx context.Context, unitID string) (int, error) {
+	var y sql.NullInt64
+	if err := db.read.QueryRowContext(ctx, `SELECT MAX(year) FROM qms_evaluations WHERE unit_id = $1`, unitID).Scan(&y); err != nil {
+		return 0, fmt.Errorf("latest evaluation of %s: %w", unitID, err)
+	}
+	return int(y.Int64), nil
+}

@@ -66,6 +66,9 @@ func TestEvaluation(t *testing.T) {
 		if err != nil || none.ID != "" || none.Status != qms.EvalDraft {
 			t.Fatalf("not started: %+v %v", none, err)
 		}
+		if y, err := db.LatestEvaluationYear(ctx, k.commune.ID); err != nil || y != 0 {
+			t.Fatalf("latest year before any: %d %v", y, err)
+		}
 		if err := db.SaveEvaluationSummary(ctx, k.commune, year, " Hệ thống được duy trì, cải tiến thường xuyên. ", iso); err != nil {
 			t.Fatal(err)
 		}
@@ -83,6 +86,9 @@ func TestEvaluation(t *testing.T) {
 		e, err := db.Evaluation(ctx, k.commune.ID, year)
 		if err != nil || e.ID == "" || len(e.Proposals) != 3 || e.Summary != "Hệ thống được duy trì, cải tiến thường xuyên." {
 			t.Fatalf("draft: %+v %v", e, err)
+		}
+		if y, _ := db.LatestEvaluationYear(ctx, k.commune.ID); y != year {
+			t.Fatalf("latest year %d, want %d", y, year)
 		}
 		if err := db.DeleteProposal(ctx, k.commune, year, e.Proposals[2].ID, iso); err != nil {
 			t.Fatal(err)

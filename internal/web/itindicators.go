@@ -69,10 +69,12 @@ func (s *Server) itValueText(lang string, v report.ITValue) string {
 		return "—"
 	}
 	switch v.Type {
-	case report.ITRate, report.ITPercent:
+	case report.ITRate: // from its parts, as every other rate, not from the rounded value
+		return percentText(lang, report.Rate{Num: v.Num, Den: v.Den})
+	case report.ITPercent:
 		return decimal(lang, v.Value, 2) + "%"
 	case report.ITRatio:
-		return decimal(lang, v.Value, 2)
+		return decimal(lang, float64(v.Num)/float64(v.Den), 2)
 	case report.ITYesNo:
 		if v.Value == 1 {
 			return s.i18n.T(lang, "itindicator.yes")

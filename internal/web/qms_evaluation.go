@@ -32,13 +32,22 @@ func evalYear(r *http.Request) (int, bool) {
 	return y, err == nil && y >= 2000 && y <= 2200
 }
 
-// qmsEvaluations opens the evaluation of the unit's year (this year, or its last one).
+// qmsEvaluations opens the unit's latest evaluation, or that of its year (this year, or
+// its last one) when it has none.
 func (s *Server) qmsEvaluations(w http.ResponseWriter, r *http.Request) {
 	u, _, ok := s.loadQMSUnit(w, r, auth.ViewQMS)
 	if !ok {
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/qms/units/%s/evaluations/%d", u.ID, s.unitYear(u)), http.StatusSeeOther)
+	year, err := s.db.LatestEvaluationYear(r.Context(), u.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if year == 0 {
+		year = s.unitYear(u)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/qms/units/%s/evaluations/%d", u.ID, year), http.StatusSeeOther)
 }
 
 // evalContext is an evaluation being shown or printed: the unit, the report, its figures,
