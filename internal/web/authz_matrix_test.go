@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/internal/auth"
+	"github.com/motcua/motcua/internal/failure"
 	"github.com/motcua/motcua/internal/qms"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/store/storetest"
@@ -178,6 +179,16 @@ POST /qms/audits/{plan}/complete                     -    -    -    -    B    - 
 GET /qms/audits/{plan}/report.pdf                    -    -    -    A    AB   A    ABP  ABP  ABP
 GET /qms/units/{id}/declarations                     -    -    -    A    A    A    ABP  ABP  ABP
 POST /qms/units/{id}/declarations                    -    -    -    -    A    -    -    -    ABP
+GET /qms/units/{id}/evaluations                      -    -    -    A    A    A    ABP  ABP  ABP
+GET /qms/units/{id}/evaluations/{year}               -    -    -    A    A    A    ABP  ABP  ABP
+POST /qms/units/{id}/evaluations/{year}              -    -    -    -    A    -    -    -    ABP
+POST /qms/units/{id}/evaluations/{year}/proposals    -    -    -    -    A    -    -    -    ABP
+POST /qms/units/{id}/evaluations/{year}/proposals/{prop}/delete -    -    -    -    A    -    -    -    ABP
+POST /qms/units/{id}/evaluations/{year}/finalize     -    -    -    A    A    -    -    -    ABP
+GET /qms/units/{id}/evaluations/{year}/report.pdf    -    -    -    A    A    A    ABP  ABP  ABP
+GET /qms/units/{id}/evaluations/{year}/report.xlsx   -    -    -    A    A    A    ABP  ABP  ABP
+GET /qms/units/{id}/evaluations/{year}/summary.pdf   -    -    -    -    -    -    P    P    P
+GET /qms/units/{id}/evaluations/{year}/summary.xlsx  -    -    -    -    -    -    P    P    P
 POST /qms/documents/{doc}/attachments                -    -    -    -    A    -    -    -    ABP
 GET /qms/units/{id}/risks                            -    -    -    A    A    A    ABP  ABP  ABP
 POST /qms/units/{id}/risks                           -    -    -    -    A    -    -    -    ABP
@@ -690,6 +701,16 @@ func (m *matrix) wildcard(rt registeredRoute, name string, sc *mScope, who *mAct
 			m.t.Fatal(err)
 		}
 		return d.ID, true
+	case "prop": // a proposal of the unit's evaluation of the year, made for the route that deletes it
+		p := qms.Proposal{Kind: qms.Suggestion, Text: fmt.Sprintf("Đề xuất %d", m.next())}
+		err := m.db.AddProposal(context.Background(), sc.unit, 2026, &p, m.systemAdmin.ID)
+		if failure.Is(err, failure.Conflict) { // the evaluation was completed by the route that finalizes it
+			return "00000000-0000-0000-0000-000000000000", true
+		}
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		return p.ID, true
 	case "obj":
 		return sc.objective, true
 	case "risk":
