@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -43,7 +44,8 @@ func Generate(ctx context.Context, db *store.DB, opts DataOptions, progress func
 	if opts.Days <= 0 || opts.Dossiers <= 0 {
 		return DataResult{}, fmt.Errorf("bench data: give a positive number of dossiers and days")
 	}
-	if err := db.PrepareBulkLoad(ctx); err != nil {
+	endLoad, err := db.BeginBulkLoad(ctx)
+	if err != nil {
 		return DataResult{}, err
 	}
 	communes, err := importCommunes(ctx, db)
@@ -67,6 +69,9 @@ func Generate(ctx context.Context, db *store.DB, opts DataOptions, progress func
 				progress(i+1, opts.Dossiers)
 			}
 		}
+	}
+	if err := endLoad(ctx); err != nil {
+		return DataResult{}, err
 	}
 	return DataResult{Communes: len(communes), Dossiers: opts.Dossiers, Elapsed: time.Since(start)}, nil
 }
@@ -111,7 +116,7 @@ func finishedDossier(rng *rand.Rand, i int, communeID string, v procedure.Versio
 	day := o.From.AddDate(0, 0, rng.IntN(o.Days))
 	received := time.Date(day.Year(), day.Month(), day.Day(), 7+rng.IntN(9), rng.IntN(60), 0, 0, calendar.Location()).UTC()
 	due := received.Add(5 * 24 * time.Hour)
-	d := dossier.Dossier{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "bench-%d-%d", o.Seed, i)).String(),
+	d := dossier.Dossier{ID: benchID(o.Seed, i),
 		Code: fmt.Sprintf("BENCH-%d-%09d", o.Seed, i), UnitID: communeID, CurrentUnitID: communeID, Version: 1,
 		State: dossier.Returned, StepIndex: 3, Channel: dossier.AtDesk, Regime: dossier.RegimeFor(received),
 		ProcedureVersionID: v.ID, ProcedureCode: v.Code, ProcedureName: v.Name, Limit: v.Limit,
@@ -135,6 +140,17 @@ func finishedDossier(rng *rand.Rand, i int, communeID string, v procedure.Versio
 	d.ResolvedAt, d.Timeliness = resolved, dossier.Classify(resolved, due)
 	d.ReturnedAt, d.LastProgressAt, d.UpdatedAt = resolved.Add(time.Hour), resolved.Add(time.Hour), resolved.Add(time.Hour)
 	return d
+}
+
+// benchID is the i-th dossier's ID: a UUID (version 7 layout) whose first 48 bits are i,
+// so the IDs grow with i and the primary key is filled in order, page after page.
+func benchID(seed uint64, i int) string {
+	var b uuid.UUID
+	binary.BigEndian.PutUint64(b[0:8], uint64(i)<<16)
+	b[6], b[7] = 0x70, 0
+	binary.BigEndian.PutUint64(b[8:16], seed)
+	b[8] = 0x80 | b[8]&0x3f
+	return b.String()
 }
 
 // ReportResult compares one report from the rollups with the same figures by a scan.
