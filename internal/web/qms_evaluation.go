@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -557,31 +558,56 @@ func evalFile(c *evalContext, what string) string {
 }
 
 func (s *Server) qmsEvaluationPDF(w http.ResponseWriter, r *http.Request) {
-	s.evalExport(w, r, "application/pdf", ".pdf")
+	s.evalDownload(w, r, false, "danh-gia-htqlcl", s.evalReport)
 }
 
 func (s *Server) qmsEvaluationXLSX(w http.ResponseWriter, r *http.Request) {
-	s.evalExport(w, r, evalXLSXType, ".xlsx")
+	s.evalDownload(w, r, true, "danh-gia-htqlcl", s.evalReport)
+}
+
+func (s *Server) qmsEvaluationSummaryPDF(w http.ResponseWriter, r *http.Request) {
+	s.evalDownload(w, r, false, "tong-hop-danh-gia-htqlcl", s.evalComparison)
+}
+
+func (s *Server) qmsEvaluationSummaryXLSX(w http.ResponseWriter, r *http.Request) {
+	s.evalDownload(w, r, true, "tong-hop-danh-gia-htqlcl", s.evalComparison)
 }
 
 // evalXLSXType is the media type of an XLSX workbook.
 const evalXLSXType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-func (s *Server) evalExport(w http.ResponseWriter, r *http.Request, contentType, ext string) {
+// pdfAndXLSX is a document that prints as PDF and exports as XLSX.
+type pdfAndXLSX interface {
+	WritePDF(io.Writer) error
+	WriteXLSX(io.Writer) error
+}
+
+func (s *Server) evalReport(r *http.Request, c *evalContext) (pdfAndXLSX, error) {
+	return s.evalDocument(r, c)
+}
+
+func (s *Server) evalComparison(r *http.Request, c *evalContext) (pdfAndXLSX, error) {
+	return s.evalSummary(r, c)
+}
+
+// evalDownload loads the evaluation in the path and writes the document build makes of it,
+// as XLSX when xlsx is set and as PDF otherwise, named after what, the unit and the year.
+func (s *Server) evalDownload(w http.ResponseWriter, r *http.Request, xlsx bool, what string,
+	build func(*http.Request, *evalContext) (pdfAndXLSX, error)) {
 	c, _, ok := s.loadEvaluation(w, r, auth.ViewQMS, true)
 	if !ok {
 		return
 	}
-	doc, err := s.evalDocument(r, c)
+	doc, err := build(r, c)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.handleErr(w, r, err)
 		return
 	}
-	write := doc.WritePDF
-	if ext == ".xlsx" {
-		write = doc.WriteXLSX
+	if xlsx {
+		s.writeDocument(w, r, evalXLSXType, evalFile(c, what)+".xlsx", doc.WriteXLSX)
+		return
 	}
-	s.writeDocument(w, r, contentType, evalFile(c, "danh-gia-htqlcl")+ext, write)
+	s.writeDocument(w, r, "application/pdf", evalFile(c, what)+".pdf", doc.WritePDF)
 }
 
 // evalSummary builds the comparison of the units below as a periodic report.
@@ -623,31 +649,6 @@ func (s *Server) evalSummaryRow(lang, name string, f qms.EvaluationFigures, stat
 		OfficialMail: forms.Ratio{Num: mail.Num, Den: mail.Den}, ObjectivesMet: int64(met), Missed: int64(missed),
 		AuditsDone: int64(f.Audits.Done), Audits: int64(f.Audits.Plans), NCs: int64(f.NCTotal()), NCOpen: int64(f.NCOpen),
 		Reviews: int64(len(f.Reviews)), Declaration: s.declText(lang, f.Declared), Proposals: int64(len(f.Proposals)), Status: status}
-}
-
-func (s *Server) qmsEvaluationSummaryPDF(w http.ResponseWriter, r *http.Request) {
-	s.evalSummaryExport(w, r, "application/pdf", ".pdf")
-}
-
-func (s *Server) qmsEvaluationSummaryXLSX(w http.ResponseWriter, r *http.Request) {
-	s.evalSummaryExport(w, r, evalXLSXType, ".xlsx")
-}
-
-func (s *Server) evalSummaryExport(w http.ResponseWriter, r *http.Request, contentType, ext string) {
-	c, _, ok := s.loadEvaluation(w, r, auth.ViewQMS, true)
-	if !ok {
-		return
-	}
-	doc, err := s.evalSummary(r, c)
-	if err != nil {
-		s.handleErr(w, r, err)
-		return
-	}
-	write := doc.WritePDF
-	if ext == ".xlsx" {
-		write = doc.WriteXLSX
-	}
-	s.writeDocument(w, r, contentType, evalFile(c, "tong-hop-danh-gia-htqlcl")+ext, write)
 }
 
 // evalEnumKeys lists the message keys built at run time for the evaluation, for the
