@@ -19,3 +19,9 @@ func (db *DB) ReplicaExecForTest(ctx context.Context, query string, args ...any)
 func (db *DB) ReportsFromReplicaForTest() bool {
 	return db.replica != nil && db.reports() == querier(db.replica.pool)
 }
+
+// SecondaryIndexesForTest lists a table's indexes other than its keys' (BeginBulkLoad
+// drops and rebuilds them).
+func (db *DB) SecondaryIndexesForTest(ctx context.Context, table string) (map[string]string, error) {
+	return db.secondaryIndexes(ctx, table)
+}
