@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +15,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/motcua/motcua/internal/vn"
 )
 
 // chromiumPath finds Debian's Chromium; without it the tests skip locally and fail in CI.
@@ -39,16 +43,19 @@ func chromiumPath(t *testing.T) string {
 type browser struct {
 	t      *testing.T
 	base   string
+	who    string
 	ctx    context.Context
+	shots  *shots
 	mu     sync.Mutex
 	errors []string
 }
 
 // chromium is one Chromium process; each person gets a tab of their own from it.
 type chromium struct {
-	t    *testing.T
-	base string
-	root context.Context
+	t     *testing.T
+	base  string
+	root  context.Context
+	shots *shots
 }
 
 func newChromium(t *testing.T, base string) *chromium {
@@ -67,14 +74,14 @@ func newChromium(t *testing.T, base string) *chromium {
 		t.Fatalf("start chromium: %v", err)
 	}
 	t.Cleanup(func() { cancel(); cancelAlloc() })
-	return &chromium{t: t, base: base, root: root}
+	return &chromium{t: t, base: base, root: root, shots: newShots(t)}
 }
 
 // tab opens a tab in a fresh browser context.
 func (c *chromium) tab(who string) *browser {
 	t := c.t
 	ctx, cancel := chromedp.NewContext(c.root, chromedp.WithNewBrowserContext())
-	b := &browser{t: t, base: c.base, ctx: ctx}
+	b := &browser{t: t, base: c.base, who: who, ctx: ctx, shots: c.shots}
 	if err := chromedp.Listen(ctx, b.listen); err != nil {
 		t.Fatalf("open a tab for %s: %v", who, err)
 	}
@@ -234,12 +241,58 @@ func (b *browser) fill(fields map[string]string) {
 // widths checks the page at phone and desktop width.
 func (b *browser) widths(page string) {
 	b.t.Helper()
+	step := b.shots.next()
 	for _, w := range []int64{390, 1280} {
 		b.run("resize", chromedp.EmulateViewport(w, 900))
 		b.noOverflow(fmt.Sprintf("%s at %d px", page, w))
+		b.shots.save(fmt.Sprintf("%02d-%s-%s-%d.png", step, b.who, page, w), get(b, "screenshot of "+page, chromedp.FullScreenshot(90)))
 	}
 	b.run("reset size", chromedp.ResetViewport())
 }
+
+// shots writes the screenshots of a test's steps into a folder the test log names:
+// MOTCUA_SCREENSHOTS (CI sets it) or a folder under the system's temporary directory, then
+// the test's name. Each step checked at phone and desktop width (widths) is photographed
+// at both.
+type shots struct {
+	t   *testing.T
+	dir string
+	mu  sync.Mutex
+	n   int
+}
+
+func newShots(t *testing.T) *shots {
+	dir := os.Getenv("MOTCUA_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "motcua-e2e-screenshots")
+	}
+	dir = filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "-"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", dir)
+	return &shots{t: t, dir: dir}
+}
+
+// next numbers a step.
+func (s *shots) next() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+	return s.n
+}
+
+// save writes one PNG under a name made safe for any file system (no diacritics, no
+// spaces).
+func (s *shots) save(name string, png []byte) {
+	s.t.Helper()
+	safe := strings.Trim(unsafeName.ReplaceAllString(vn.Fold(name), "-"), "-")
+	if err := os.WriteFile(filepath.Join(s.dir, safe), png, 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+var unsafeName = regexp.MustCompile(`[^a-z0-9.]+`)
 
 // links returns the same-site links of the page.
 func (b *browser) links() []string {

@@ -49,7 +49,6 @@ func TestAnnualEvaluation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shots := newShots(t)
 	browsers := newChromium(t, base)
 
 	// The commune's secretary: the draft report with its figures from the data.
@@ -76,12 +75,10 @@ func TestAnnualEvaluation(t *testing.T) {
 		t.Fatalf("Vân Lĩnh's 2022: %+v", st)
 	}
 	iso.widths("the commune's report")
-	shots.take(iso, "1-bao-cao-xa-van-linh")
 	iso.fill(map[string]string{`form[action$="/proposals"] select[name=kind]`: "proposal",
 		`form[action$="/proposals"] textarea[name=text]`: "Trang bị thêm 01 máy tính cho bộ phận một cửa."})
 	iso.submit(`form[action$="/proposals"] button[type=submit]`)
 	iso.expect("the proposal added", "Đã thêm kiến nghị, đề xuất vào báo cáo năm 2022", "Đề xuất: Trang bị thêm 01 máy tính")
-	shots.take(iso, "2-kien-nghi-de-xuat")
 	page := fmt.Sprintf("/qms/units/%s/evaluations/2022", vanLinh.ID)
 	pdfHas(t, iso, page+"/report.pdf", "Xã Vân Lĩnh", "BÁO CÁO ĐÁNH GIÁ VIỆC DUY TRÌ", "Trang bị thêm 01 máy tính")
 	xlsxHas(t, iso, page+"/report.xlsx", "Đơn vị: Xã Vân Lĩnh")
@@ -103,7 +100,6 @@ func TestAnnualEvaluation(t *testing.T) {
 		}
 	}
 	dist.widths("the district's report")
-	shots.take(dist, "3-bao-cao-huyen-thanh-ba")
 	dpage := fmt.Sprintf("/qms/units/%s/evaluations/2022", district.ID)
 	pdfHas(t, dist, dpage+"/report.pdf", "Huyện Thanh Ba", "26.243 / 26.298 = 99,79%")
 	pdfHas(t, dist, dpage+"/summary.pdf", "TỔNG HỢP ĐÁNH GIÁ", "Xã Đông Lĩnh", "26.298")
@@ -114,7 +110,6 @@ func TestAnnualEvaluation(t *testing.T) {
 	dist.waitFor("Xã Đông Lĩnh's report", "Mã kiểm tra SHA-256")
 	dist.expect("the sealed report", "Xã Đông Lĩnh", "Đã hoàn thành", "Quyết định số 46/QĐ-UBND ngày 03/06/2021")
 	dist.widths("a completed report")
-	shots.take(dist, "4-bao-cao-da-hoan-thanh")
 	if strings.Contains(dist.text(), "Hoàn thành báo cáo") {
 		t.Error("a completed report still offers to complete it")
 	}
@@ -210,39 +205,6 @@ func xlsxHas(t *testing.T, b *browser, url, want string) {
 		}
 	}
 	t.Errorf("%s has no cell with %q", url, want)
-}
-
-// shots writes a screenshot of each step into a folder named in the test log
-// (MOTCUA_SCREENSHOTS, or a folder under the system's temporary directory).
-type shots struct {
-	t   *testing.T
-	dir string
-}
-
-func newShots(t *testing.T) *shots {
-	dir := os.Getenv("MOTCUA_SCREENSHOTS")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "motcua-e2e-screenshots")
-	}
-	dir = filepath.Join(dir, t.Name())
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshots in %s", dir)
-	return &shots{t: t, dir: dir}
-}
-
-// take photographs the whole page at phone and desktop width, as PNG.
-func (s *shots) take(b *browser, name string) {
-	s.t.Helper()
-	for _, w := range []int64{390, 1280} {
-		b.run("resize", chromedp.EmulateViewport(w, 900))
-		img := get(b, "screenshot "+name, chromedp.FullScreenshot(100))
-		if err := os.WriteFile(filepath.Join(s.dir, name+"-"+strconv.FormatInt(w, 10)+".png"), img, 0o644); err != nil {
-			s.t.Fatal(err)
-		}
-	}
-	b.run("reset size", chromedp.ResetViewport())
 }
 
 // noon is noon of a day in Vietnam.

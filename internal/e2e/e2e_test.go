@@ -136,6 +136,7 @@ func TestDayOfACommune(t *testing.T) {
 		`form[action$="/actions/request"] input[name=item_reason]`: "Bản chụp mờ, không đọc được"})
 	handler.submit(`form[action$="/actions/request"] button[name=save]`)
 	handler.expect("supplement requested", "Chờ bổ sung")
+	handler.widths("supplement requested")
 
 	// The citizen looks the dossier up with its code and sees what is missing.
 	citizen := browsers.tab("citizen")
@@ -156,6 +157,7 @@ func TestDayOfACommune(t *testing.T) {
 	act(leader, d.ID, "forward")
 	act(desk, d.ID, "return")
 	desk.expect("result returned", "Đã trả kết quả")
+	desk.widths("result returned")
 
 	// The citizen rates it on the portal, once.
 	d, _ = db.DossierByCode(ctx, code)
@@ -166,6 +168,7 @@ func TestDayOfACommune(t *testing.T) {
 	citizen.fill(map[string]string{`textarea[name=comment]`: "Cán bộ hướng dẫn tận tình."})
 	citizen.submit(`form[action="/tra-cuu/danh-gia"] button[type=submit]`)
 	citizen.expect("rating saved", "Cảm ơn")
+	citizen.widths("rating saved")
 }
 
 // checkLinks fetches every same-site link of the page and fails on a broken one.
