@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/failure"
 	"github.com/motcua/motcua/internal/report"
+	"github.com/motcua/motcua/internal/unit"
 )
 
 // StatsQuery selects the units and the period of a report.
@@ -234,4 +236,127 @@ func (db *DB) RebuildRollups(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("rebuild rollups: %w", err)
 	}
 	return recounted.len(), nil
+}
+
+// Reports under successor units (DOMAIN.md section 5). A unit retired by a
+// reorganisation names its successors, and its dossiers keep their agencies: the rollups
+// stay keyed by the agencies of the tree as it was. A retired unit belongs, for reports
+// and for reading them, to any scope that holds all of its successors: a former commune
+// to the commune it merged into, a former district split among six communes to the
+// province that holds them, a former province to the province that replaced it.
+
+// lineageChunk bounds the IDs of one IN list of the lineage queries.
+const lineageChunk = 500
+
+// SuccessorPaths returns, for each unit among ids that names successors, the materialised
+// paths of its successors.
+func (db *DB) SuccessorPaths(ctx context.Context, ids []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for start := 0; start < len(ids); start += lineageChunk {
+		chunk := ids[start:min(start+lineageChunk, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := queryAll(ctx, db.read, "successor paths", func(r interface{ Scan(...any) error }) ([2]string, error) {
+			var x [2]string
+			err := r.Scan(&x[0], &x[1])
+			return x, err
+		}, `SELECT s.unit_id, su.path FROM unit_successors s JOIN units su ON su.id = s.successor_id
+			WHERE s.unit_id IN (`+placeholders(1, len(chunk))+`) ORDER BY s.unit_id, su.path`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r[0]] = append(out[r[0]], r[1])
+		}
+	}
+	return out, nil
+}
+
+// Predecessors returns the retired units whose figures belong to u's reports: every unit
+// all of whose successors lie in u's subtree, or in the subtree of a unit found so
+// (mergers in several steps). Only the outermost are returned, by path: a former district
+// inside a former province that is returned too is covered by the province's path.
+func (db *DB) Predecessors(ctx context.Context, u unit.Unit) ([]unit.Unit, error) {
+	covered := []string{u.Path}
+	under := func(p string) bool {
+		for _, c := range covered {
+			if strings.HasPrefix(p, c) {
+				return true
+			}
+		}
+		return false
+	}
+	var found []unit.Unit
+	tried := map[string]bool{}
+	for round := 0; round < 8; round++ {
+		var c conds
+		q := `SELECT DISTINCT s.unit_id FROM unit_successors s JOIN units su ON su.id = s.successor_id WHERE ` +
+			c.anyUnder("su.path", covered)
+		cands, err := queryAll(ctx, db.read, "predecessor candidates", func(r interface{ Scan(...any) error }) (string, error) {
+			var id string
+			return id, r.Scan(&id)
+		}, q, c.args...)
+		if err != nil {
+			return nil, err
+		}
+		cands = slices.DeleteFunc(cands, func(id string) bool { return tried[id] })
+		if len(cands) == 0 {
+			break
+		}
+		succ, err := db.SuccessorPaths(ctx, cands)
+		if err != nil {
+			return nil, err
+		}
+		var accepted []string
+		for _, id := range cands {
+			tried[id] = true
+			if !slices.ContainsFunc(succ[id], func(p string) bool { return !under(p) }) {
+				accepted = append(accepted, id)
+			}
+		}
+		units, err := db.unitsByID(ctx, accepted)
+		if err != nil {
+			return nil, err
+		}
+		var grew bool
+		for _, x := range units {
+			if !under(x.Path) {
+				found, covered, grew = append(found, x), append(covered, x.Path), true
+			}
+		}
+		if !grew {
+			break
+		}
+	}
+	// The outermost only.
+	var out []unit.Unit
+	for _, x := range found {
+		if !slices.ContainsFunc(found, func(y unit.Unit) bool { return y.ID != x.ID && strings.HasPrefix(x.Path, y.Path) }) {
+			out = append(out, x)
+		}
+	}
+	slices.SortFunc(out, func(a, b unit.Unit) int { return strings.Compare(a.Path, b.Path) })
+	return out, nil
+}
+
+// unitsByID loads units by ID (without their successors), by path.
+func (db *DB) unitsByID(ctx context.Context, ids []string) ([]unit.Unit, error) {
+	var out []unit.Unit
+	for start := 0; start < len(ids); start += lineageChunk {
+		chunk := ids[start:min(start+lineageChunk, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		units, err := queryAll(ctx, db.read, "units by id", scanUnit,
+			`SELECT `+unitColumns+` FROM units u WHERE u.id IN (`+placeholders(1, len(chunk))+`) ORDER BY u.path`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, units...)
+	}
+	slices.SortFunc(out, func(a, b unit.Unit) int { return strings.Compare(a.Path, b.Path) })
+	return out, nil
 }

@@ -320,7 +320,11 @@ func reportLink(unitID string, p report.Period) string {
 }
 
 // reportPaths are the materialised paths whose agencies a unit's figures add up: the
-// unit's own subtree.
-func (s *Server) reportPaths(_ context.Context, u unit.Unit) ([]string, error) {
-	return []string{u.Path}, nil
+// unit's subtree and its predecessors' (reports under successor units).
+func (s *Server) reportPaths(ctx context.Context, u unit.Unit) ([]string, error) {
+	preds, err := s.predecessorsOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return lineagePaths(u, preds), nil
 }

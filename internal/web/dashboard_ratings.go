@@ -34,7 +34,14 @@ func (s *Server) dashboardUnit(r *http.Request) (unit.Unit, error) {
 		id = reportPathUnitID(paths[0])
 	}
 	u, err := s.db.Unit(r.Context(), id)
-	if err != nil || !a.Can(auth.ViewReports, u.Path) {
+	if err != nil {
+		return unit.Unit{}, failure.New(failure.NotFound, "", "error.not_found")
+	}
+	ok, err = s.canViewUnit(r.Context(), a, auth.ViewReports, u.Path)
+	if err != nil {
+		return unit.Unit{}, err
+	}
+	if !ok {
 		return unit.Unit{}, failure.New(failure.NotFound, "", "error.not_found")
 	}
 	return u, nil

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/auth"
@@ -131,7 +133,7 @@ func (s *Server) reportAPILink(rq reportQuery) string {
 // reportRegisterLink opens the dossier register over the period for an agency (the
 // register lists one receiving agency or every one in the official's scope).
 func (s *Server) reportRegisterLink(rq reportQuery) string {
-	if rq.All || !rq.Unit.Kind.IsAgency() {
+	if rq.All || !rq.Unit.Kind.IsAgency() || !rq.Viewer.Can(auth.ViewDossiers, rq.Unit.Path) {
 		return ""
 	}
 	return reportRegisterURL(rq.Unit.ID, rq.Period)
@@ -176,10 +178,27 @@ func (s *Server) quickPeriods(lang string, rq reportQuery) []quickPeriod {
 func (s *Server) reportUnitOptions(r *http.Request, rq reportQuery) ([]reportUnitOption, error) {
 	a := actor(r)
 	paths, _ := viewScope(a, auth.ViewReports)
-	units, err := s.db.ListUnits(r.Context(), store.UnitFilter{Under: paths, Limit: 3000,
-		Kinds: []unit.Kind{unit.Province, unit.City, unit.District, unit.Commune, unit.Ward, unit.Town, unit.SpecialZone}})
+	kinds := []unit.Kind{unit.Province, unit.City, unit.District, unit.Commune, unit.Ward, unit.Town, unit.SpecialZone}
+	units, err := s.db.ListUnits(r.Context(), store.UnitFilter{Under: paths, Limit: 3000, Kinds: kinds})
 	if err != nil {
 		return nil, err
+	}
+	// The retired units the official reads through their successors: the 2022 district
+	// for today's province.
+	scopes, err := s.scopeLineages(r.Context(), a)
+	if err != nil {
+		return nil, err
+	}
+	for _, sc := range scopes {
+		if len(sc.Predecessors) == 0 {
+			continue
+		}
+		old, err := s.db.ListUnits(r.Context(), store.UnitFilter{Under: lineagePaths(sc.Predecessors[0], sc.Predecessors[1:]),
+			Limit: 3000, Kinds: kinds})
+		if err != nil {
+			return nil, err
+		}
+		units = append(units, old...)
 	}
 	lang := s.lang(r)
 	var out []reportUnitOption
@@ -216,23 +235,38 @@ func (s *Server) reportCrumbs(r *http.Request, rq reportQuery) []reportCrumb {
 	if rq.All || rq.Unit.Path == "" {
 		return nil
 	}
-	a := actor(r)
+	a, ctx := actor(r), r.Context()
 	ids := reportPathIDs(rq.Unit.Path)
-	names, err := s.db.UnitNames(r.Context(), ids)
+	names, err := s.db.UnitNames(ctx, ids)
 	if err != nil {
 		return nil
 	}
 	var out []reportCrumb
+	crumb := func(id, name string) reportCrumb {
+		return reportCrumb{Name: name, URL: rq.link("/reports", func(v url.Values) { v.Set("unit_id", id) })}
+	}
 	if a.SystemAdmin {
 		out = append(out, reportCrumb{Name: s.i18n.T(s.lang(r), "report.all_units"), URL: rq.link("/reports", func(v url.Values) { v.Set("unit_id", reportAll) })})
+	} else if !a.Can(auth.ViewReports, rq.Unit.Path) {
+		// Read through a successor: the way back starts at the official's own unit.
+		scopes, err := s.scopeLineages(ctx, a)
+		if err != nil {
+			return nil
+		}
+		for _, sc := range scopes {
+			if slices.ContainsFunc(sc.Predecessors, func(p unit.Unit) bool { return strings.HasPrefix(rq.Unit.Path, p.Path) }) {
+				out = append(out, crumb(sc.Unit.ID, sc.Unit.Name))
+				break
+			}
+		}
 	}
 	prefix := "/"
 	for _, id := range ids[:len(ids)-1] {
 		prefix += id + "/"
-		if !a.Can(auth.ViewReports, prefix) {
+		if ok, err := s.canViewUnit(ctx, a, auth.ViewReports, prefix); err != nil || !ok {
 			continue
 		}
-		out = append(out, reportCrumb{Name: names[id], URL: rq.link("/reports", func(v url.Values) { v.Set("unit_id", id) })})
+		out = append(out, crumb(id, names[id]))
 	}
 	return out
 }

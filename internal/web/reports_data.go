@@ -25,6 +25,10 @@ type reportQuery struct {
 	Period report.Period
 	Sort   string            // breakdown order: "", "rate", "late", "overdue", "received"
 	Form   map[string]string // the query as typed, to put back in the form
+	// Predecessors are the retired units whose figures are the unit's
+	// (store.Predecessors); Viewer is the official asking.
+	Predecessors []unit.Unit
+	Viewer       auth.Actor
 }
 
 // reportSorts are the breakdown's orders besides the tree order.
@@ -43,7 +47,7 @@ var reportFormKeys = []string{"unit_id", "period", "year", "month", "quarter", "
 func (s *Server) readReportQuery(r *http.Request) (reportQuery, error) {
 	a := actor(r)
 	q := r.URL.Query()
-	rq := reportQuery{Form: map[string]string{}}
+	rq := reportQuery{Form: map[string]string{}, Viewer: a}
 	for _, k := range reportFormKeys {
 		rq.Form[k] = strings.TrimSpace(q.Get(k))
 	}
@@ -70,10 +74,22 @@ func (s *Server) readReportQuery(r *http.Request) (reportQuery, error) {
 			id = reportPathUnitID(paths[0])
 		}
 		u, err := s.db.Unit(r.Context(), id)
-		if err != nil || !a.Can(auth.ViewReports, u.Path) {
+		if err != nil {
+			return rq, failure.New(failure.NotFound, "", "error.not_found")
+		}
+		if ok, err := s.canViewUnit(r.Context(), a, auth.ViewReports, u.Path); err != nil || !ok {
+			if err != nil {
+				return rq, err
+			}
 			return rq, failure.New(failure.NotFound, "", "error.not_found")
 		}
 		rq.Unit = u
+	}
+	if !rq.All {
+		var err error
+		if rq.Predecessors, err = s.predecessorsOf(r.Context(), rq.Unit); err != nil {
+			return rq, err
+		}
 	}
 	if slices.Contains(reportSorts, rq.Form["sort"]) {
 		rq.Sort = rq.Form["sort"]
@@ -193,7 +209,7 @@ func (rq reportQuery) under() []string {
 	if rq.All {
 		return nil
 	}
-	return []string{rq.Unit.Path}
+	return lineagePaths(rq.Unit, rq.Predecessors)
 }
 
 // buildReport computes a report: the unit's figures and, when asked, its breakdown by
@@ -237,41 +253,24 @@ func (s *Server) buildReport(ctx context.Context, rq reportQuery, children, tren
 // outside its children (dossiers received by the unit itself) becomes a last row, so the
 // rows always add up to the total.
 func (s *Server) childrenStats(ctx context.Context, rq reportQuery) ([]childStats, error) {
-	f := store.UnitFilter{ParentID: rq.Unit.ID}
-	if rq.All {
-		f = store.UnitFilter{Kinds: []unit.Kind{unit.Province, unit.City}}
-	}
-	units, err := s.db.ListUnits(ctx, f)
+	rows, err := s.reportRowsOf(ctx, rq)
 	if err != nil {
 		return nil, err
 	}
+	return s.childrenStatsOf(ctx, rq, rows)
+}
+
+// childrenStatsOf is childrenStats over rows already listed.
+func (s *Server) childrenStatsOf(ctx context.Context, rq reportQuery, rows *reportRows) ([]childStats, error) {
+	units := rows.Units
 	per, err := s.db.StatsByUnit(ctx, s.statsQuery(rq.under(), rq.Period))
 	if err != nil {
 		return nil, err
 	}
-	paths := map[string]string{}
-	if len(per) > 0 {
-		below, err := s.db.ListUnits(ctx, store.UnitFilter{Under: rq.under()})
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range below {
-			paths[u.ID] = u.Path
-		}
-	}
-	index := map[string]int{}
 	stats := make([]report.Stats, len(units))
-	for i, u := range units {
-		index[u.ID] = i
-	}
 	var rest report.Stats
 	for id, st := range per {
-		// The child is the path's next unit after the reported unit's.
-		next, _, _ := strings.Cut(strings.TrimPrefix(paths[id], rq.Unit.Path), "/")
-		if rq.All {
-			next = reportPathIDs(paths[id])[0]
-		}
-		if i, ok := index[next]; ok {
+		if i := rows.rowOf(id); i >= 0 {
 			stats[i] = stats[i].Plus(st)
 		} else {
 			rest = rest.Plus(st)

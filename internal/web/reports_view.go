@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/forms"
 	"github.com/motcua/motcua/internal/report"
@@ -216,7 +217,7 @@ func (s *Server) breakdownRows(lang string, res *reportResult) []breakdownRow {
 		if res.Query.Sort != "" && !c.Rest {
 			b.Rank = i + 1
 		}
-		if c.Unit.Kind.IsAgency() && !c.Rest {
+		if c.Unit.Kind.IsAgency() && !c.Rest && res.Query.Viewer.Can(auth.ViewDossiers, c.Unit.Path) {
 			b.RegisterURL = reportRegisterURL(c.Unit.ID, res.Query.Period)
 		}
 		out[i] = b
