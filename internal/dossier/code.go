@@ -2,7 +2,6 @@ package dossier
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -11,9 +10,39 @@ import (
 	"github.com/motcua/motcua/internal/failure"
 )
 
-// agencyPattern is the electronic agency identifier of Decision 20/2020/QĐ-TTg
-// (000.45.36.H56): three groups of digits or capitals and a letter with two digits.
-var agencyPattern = regexp.MustCompile(`^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}$`)
+// isAgencyCode tells whether s is an electronic agency identifier of Decision
+// 20/2020/QĐ-TTg (000.45.36.H56): three groups of digits or capitals and a letter with
+// two digits, that is ^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}$ (checked
+// by hand: every intake and every look-up checks one).
+func isAgencyCode(s string) bool {
+	const shape = "AAA.AA.AA.LDD" // A digit or capital, L capital, D digit
+	if len(s) != len(shape) {
+		return false
+	}
+	for i := range len(shape) {
+		c := s[i]
+		digit, capital := c >= '0' && c <= '9', c >= 'A' && c <= 'Z'
+		switch shape[i] {
+		case 'A':
+			if !digit && !capital {
+				return false
+			}
+		case 'L':
+			if !capital {
+				return false
+			}
+		case 'D':
+			if !digit {
+				return false
+			}
+		default:
+			if c != '.' {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // Code is a dossier code in the national format <agency>-<yymmdd>-<sequence>, for example
 // 000.45.36.H56-240508-0001. The sequence has at least four digits and grows past 9999.
@@ -28,7 +57,13 @@ const MaxSequence = 999_999
 
 // String formats the code.
 func (c Code) String() string {
-	return fmt.Sprintf("%s-%s-%04d", c.Agency, c.Day.Format("060102"), c.Sequence)
+	b := make([]byte, 0, len(c.Agency)+14)
+	b = append(append(b, c.Agency...), '-')
+	b = append(c.Day.AppendFormat(b, "060102"), '-')
+	for n := 1000; n > 1 && c.Sequence < n; n /= 10 {
+		b = append(b, '0')
+	}
+	return string(strconv.AppendInt(b, int64(c.Sequence), 10))
 }
 
 // SequenceDay is the key of the per-agency daily sequence: the receipt day in
@@ -37,7 +72,7 @@ func SequenceDay(t time.Time) string { return t.In(calendar.Location()).Format("
 
 // NewCode builds the code of the n-th dossier an agency received on the day of t.
 func NewCode(agency string, t time.Time, n int) (Code, error) {
-	if !agencyPattern.MatchString(agency) {
+	if !isAgencyCode(agency) {
 		return Code{}, failure.InvalidField("unit_id", "dossier.agency_code_missing")
 	}
 	if n < 1 || n > MaxSequence {
@@ -61,11 +96,11 @@ func ParseCode(s string) (Code, error) {
 		return Code{}, bad
 	}
 	agency, day, ok := cutLast(rest, "-")
-	if !ok || !agencyPattern.MatchString(agency) || len(day) != 6 || len(seq) < 4 || len(seq) > 6 || !digits(day) || !digits(seq) {
+	if !ok || !isAgencyCode(agency) || len(day) != 6 || len(seq) < 4 || len(seq) > 6 || !digits(day) || !digits(seq) {
 		return Code{}, bad
 	}
-	d, err := time.ParseInLocation("060102", day, calendar.Location())
-	if err != nil || d.Format("060102") != day {
+	d, ok := parseDay(day)
+	if !ok {
 		return Code{}, bad
 	}
 	n, err := strconv.Atoi(seq)
@@ -73,6 +108,24 @@ func ParseCode(s string) (Code, error) {
 		return Code{}, bad
 	}
 	return Code{Agency: agency, Day: d, Sequence: n}, nil
+}
+
+// parseDay reads a yymmdd day of six digits as time.Parse's "060102" does (69–99 are
+// 1969–1999, 00–68 are 2000–2068), refusing days that do not exist, at midnight in
+// Asia/Ho_Chi_Minh.
+func parseDay(s string) (time.Time, bool) {
+	two := func(i int) int { return int(s[i]-'0')*10 + int(s[i+1]-'0') }
+	y, m, dd := two(0), two(2), two(4)
+	if y < 69 {
+		y += 2000
+	} else {
+		y += 1900
+	}
+	d := time.Date(y, time.Month(m), dd, 0, 0, 0, 0, calendar.Location())
+	if m < 1 || m > 12 || dd < 1 || d.Day() != dd || int(d.Month()) != m {
+		return time.Time{}, false
+	}
+	return d, true
 }
 
 func cutLast(s, sep string) (before, after string, ok bool) {

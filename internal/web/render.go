@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"text/template/parse"
 	"time"
 
 	"github.com/motcua/motcua/internal/auth"
@@ -67,9 +68,9 @@ func loadPages(cat *i18n.Catalogs, translate bool) (*pages, error) {
 		}
 		p.byLang[lang] = map[string]*template.Template{}
 		for _, n := range names {
-			t, err := template.Must(base.Clone()).ParseFS(templateFS, n)
+			t, err := pageTemplate(base, templateFuncs(cat, lang), n)
 			if err != nil {
-				return nil, fmt.Errorf("parse %s: %w", n, err)
+				return nil, err
 			}
 			if translate {
 				translateLabels(t, cat, lang)
@@ -78,6 +79,61 @@ func loadPages(cat *i18n.Catalogs, translate bool) (*pages, error) {
 		}
 	}
 	return p, nil
+}
+
+// pageTemplate parses the page file n with the layout templates it uses, directly or
+// through one another, copied from base (html/template escapes its trees in place, so
+// each page needs its own copies). Copying only those, not the whole layout set with
+// every area's shared templates, keeps the parsed pages of both languages a few MB.
+func pageTemplate(base *template.Template, funcs template.FuncMap, n string) (*template.Template, error) {
+	t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, n)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", n, err)
+	}
+	todo := []string{"layout"}
+	for _, own := range t.Templates() {
+		if own.Tree != nil {
+			todo = append(todo, templateCalls(own.Tree.Root)...)
+		}
+	}
+	for len(todo) > 0 {
+		name := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if own := t.Lookup(name); own != nil && own.Tree != nil {
+			continue
+		}
+		shared := base.Lookup(name)
+		if shared == nil || shared.Tree == nil {
+			return nil, fmt.Errorf("parse %s: no template %q", n, name)
+		}
+		if _, err := t.AddParseTree(name, shared.Tree.Copy()); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", n, err)
+		}
+		todo = append(todo, templateCalls(shared.Tree.Root)...)
+	}
+	return t, nil
+}
+
+// templateCalls lists the templates a tree calls ({{template "name"}}).
+func templateCalls(n parse.Node) []string {
+	var out []string
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n != nil {
+			for _, c := range n.Nodes {
+				out = append(out, templateCalls(c)...)
+			}
+		}
+	case *parse.TemplateNode:
+		out = append(out, n.Name)
+	case *parse.IfNode:
+		out = append(append(out, templateCalls(n.List)...), templateCalls(n.ElseList)...)
+	case *parse.RangeNode:
+		out = append(append(out, templateCalls(n.List)...), templateCalls(n.ElseList)...)
+	case *parse.WithNode:
+		out = append(append(out, templateCalls(n.List)...), templateCalls(n.ElseList)...)
+	}
+	return out
 }
 
 func templateFuncs(cat *i18n.Catalogs, lang string) template.FuncMap {
