@@ -118,6 +118,15 @@ GET /reports                                         -    -    -    A    A    A 
 GET /reports/export.xlsx                             -    -    -    A    A    A    ABP  ABP  ABP
 GET /reports/export.pdf                              -    -    -    A    A    A    ABP  ABP  ABP
 GET /api/v1/reports/stats                            -    -    -    A    A    A    ABP  ABP  ABP
+GET /reports/index766                                -    -    -    A    A    A    ABP  ABP  ABP
+POST /reports/index766/entries                       -    -    -    -    A    A    -    ABP  ABP
+GET /reports/index766/export.xlsx                    -    -    -    A    A    A    ABP  ABP  ABP
+GET /api/v1/reports/index766                         -    -    -    A    A    A    ABP  ABP  ABP
+GET /reports/index766/definitions                    -    -    -    y    y    y    y    y    y
+GET /reports/index766/definitions/new                -    -    -    -    -    -    -    y    y
+POST /reports/index766/definitions                   -    -    -    -    -    -    -    y    y
+GET /reports/index766/definitions/{id}               -    -    -    y    y    y    y    y    y
+POST /reports/index766/definitions/{id}              -    -    -    -    -    -    -    -    -
 # Dashboards
 GET /dashboard/ratings                               -    -    -    A    A    A    ABP  ABP  ABP
 # IT and administrative-reform indicators
@@ -557,9 +566,17 @@ func (m *matrix) request(rt registeredRoute, sc *mScope, who *mActor) (mRequest,
 		rq.json = fmt.Sprintf(`{"action": "progress", "version": %s, "note": "Đang xử lý"}`, m.version(sc.dossier.ID))
 	// Reports: the unit comes in the query.
 	case "GET /reports", "GET /reports/export.xlsx", "GET /reports/export.pdf", "GET /api/v1/reports/stats",
-		"GET /dashboard/ratings":
+		"GET /dashboard/ratings", "GET /reports/index766", "GET /reports/index766/export.xlsx", "GET /api/v1/reports/index766":
 		rq.path += "?unit_id=" + sc.unit.ID
 		scoped = true
+	case "POST /reports/index766/entries": // no indicator: refused by validation once authorized
+		rq.path += "?unit_id=" + sc.unit.ID
+		rq.form = url.Values{"score": {"1"}, "evidence": {"Biên bản"}}
+		scoped = true
+	case "POST /reports/index766/definitions": // an empty definition: refused by validation once authorized
+		rq.form = url.Values{"province_id": {m.scopes['P'].unit.ID}, "body": {"{}"}}
+	case "POST /reports/index766/definitions/{id}":
+		rq.form = url.Values{"body": {"{}"}}
 	// Procedures, reviews, workflows.
 	case "POST /procedures/units/{id}/publish", "POST /procedures/units/{id}/unpublish":
 		rq.form = url.Values{"code": {"1.003554"}}
@@ -653,6 +670,12 @@ func (m *matrix) wildcard(rt registeredRoute, name string, sc *mScope, who *mAct
 			return sc.file, true
 		case has("/admin/tokens/"):
 			return m.freshToken(sc), true
+		case has("/reports/index766/definitions/"): // the national version, the same for every unit
+			vs, err := m.db.Index766Versions(context.Background())
+			if err != nil || len(vs) == 0 {
+				m.t.Fatalf("index versions: %v %v", vs, err)
+			}
+			return vs[0].ID, false
 		case has("/notifications/"):
 			to := sc.recv
 			if sc.key == 'A' && who.u != nil {

@@ -250,6 +250,12 @@ func (s *Server) index766Body(r *http.Request) ([]byte, error) {
 func (s *Server) parseFormOK(r *http.Request) bool { return r.ParseForm() == nil }
 
 func (s *Server) index766CreateDefinition(w http.ResponseWriter, r *http.Request) {
+	// Refused before the body is read when the official manages no province at all.
+	provinces, err := s.index766Provinces(r)
+	if err != nil || !slices.ContainsFunc(provinces, func(u unit.Unit) bool { return canManageIndex766(actor(r), u) }) {
+		s.forbidden(w, r)
+		return
+	}
 	body, err := s.index766Body(r)
 	if err != nil {
 		s.renderError(w, r, err, http.StatusBadRequest)
@@ -278,11 +284,6 @@ func (s *Server) index766CreateDefinition(w http.ResponseWriter, r *http.Request
 }
 
 func (s *Server) index766UpdateDefinition(w http.ResponseWriter, r *http.Request) {
-	body, err := s.index766Body(r)
-	if err != nil {
-		s.renderError(w, r, err, http.StatusBadRequest)
-		return
-	}
 	v, provinces, err := s.index766Visible(r)
 	if err != nil {
 		s.handleErr(w, r, err)
@@ -291,6 +292,11 @@ func (s *Server) index766UpdateDefinition(w http.ResponseWriter, r *http.Request
 	i := slices.IndexFunc(provinces, func(u unit.Unit) bool { return u.ID == v.ScopeUnitID })
 	if v.ScopeUnitID == "" || i < 0 || !canManageIndex766(actor(r), provinces[i]) {
 		s.forbidden(w, r)
+		return
+	}
+	body, err := s.index766Body(r)
+	if err != nil {
+		s.renderError(w, r, err, http.StatusBadRequest)
 		return
 	}
 	saved, err := s.db.SaveIndex766Version(r.Context(), v.ScopeUnitID, v.ID, body, actor(r).UserID, s.reportToday())
