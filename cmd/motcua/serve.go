@@ -112,14 +112,7 @@ func runJobs(ctx context.Context, db *store.DB, logger *slog.Logger, done chan<-
 
 // serve runs the HTTP server on ln until ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, grace time.Duration, started func()) error {
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := web.NewHTTPServer(h, web.DefaultTimeouts, slog.NewLogLogger(logger.Handler(), slog.LevelWarn))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	logger.Info("listening", "addr", ln.Addr().String())
