@@ -331,6 +331,51 @@ func (db *DB) SetLoginFailures(ctx context.Context, key string, failures int, fi
 	return nil
 }
 
+// CountAttempt counts one attempt for a throttling key in one statement, so concurrent
+// attempts on one server or several are all counted: the key's window restarts once it
+// has passed (or a lock has ended); an attempt beyond limit within the window locks the key
+// for lockFor; a locked key counts nothing more. It returns when the key is locked, zero
+// when the attempt may go ahead. A caller that counts an attempt before knowing whether it
+// fails gives it back with ForgetAttempt when it succeeds.
+func (db *DB) CountAttempt(ctx context.Context, key string, limit int, now time.Time, window, lockFor time.Duration) (lockedUntil time.Time, err error) {
+	now = now.UTC()
+	var locked sql.NullTime
+	err = db.write.QueryRowContext(ctx, `INSERT INTO login_failures (key, failures, first_at, locked_until)
+		VALUES ($1, 1, $2, NULL)
+		ON CONFLICT (key) DO UPDATE SET
+			failures = CASE
+				WHEN login_failures.locked_until > $2 THEN login_failures.failures
+				WHEN login_failures.first_at <= $3 OR login_failures.locked_until IS NOT NULL THEN 1
+				ELSE login_failures.failures + 1 END,
+			first_at = CASE
+				WHEN login_failures.locked_until > $2 THEN login_failures.first_at
+				WHEN login_failures.first_at <= $3 OR login_failures.locked_until IS NOT NULL THEN $2
+				ELSE login_failures.first_at END,
+			locked_until = CASE
+				WHEN login_failures.locked_until > $2 THEN login_failures.locked_until
+				WHEN login_failures.first_at <= $3 OR login_failures.locked_until IS NOT NULL THEN NULL
+				WHEN login_failures.failures + 1 > $4 THEN $5
+				ELSE NULL END
+		RETURNING locked_until`, key, now, now.Add(-window), limit, now.Add(lockFor)).Scan(&locked)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("count attempt: %w", err)
+	}
+	if locked.Valid && locked.Time.After(now) {
+		return locked.Time, nil
+	}
+	return time.Time{}, nil
+}
+
+// ForgetAttempt gives back one attempt counted by CountAttempt that succeeded (an unlocked
+// key only: a lock stays to its end).
+func (db *DB) ForgetAttempt(ctx context.Context, key string) error {
+	if _, err := db.write.ExecContext(ctx, `UPDATE login_failures SET failures = failures - 1
+		WHERE key = $1 AND failures > 0 AND locked_until IS NULL`, key); err != nil {
+		return fmt.Errorf("forget attempt: %w", err)
+	}
+	return nil
+}
+
 // ClearLoginFailures forgets a key after a successful sign-in.
 func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1`, key); err != nil {

@@ -47,15 +47,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	emailKey, ipKey := "email:"+email, "ip:"+clientIP(r)
-	for _, key := range []string{emailKey, ipKey} {
-		until, err := s.throttle.lockedUntil(ctx, key)
+	for _, k := range []struct {
+		key   string
+		limit int
+	}{{emailKey, maxFailures}, {ipKey, 4 * maxFailures}} {
+		until, err := s.throttle.attempt(ctx, k.key, k.limit)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
 		if !until.IsZero() {
-			mins := int(until.Sub(s.cfg.Now()).Minutes()) + 1
-			fail(http.StatusTooManyRequests, "login.locked", mins)
+			s.retryAfter(w, until)
+			fail(http.StatusTooManyRequests, "login.locked", minutesUntil(s.cfg.Now(), until))
 			return
 		}
 	}
@@ -70,20 +73,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if !ok {
-		if err := s.throttle.fail(ctx, emailKey, maxFailures); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		if err := s.throttle.fail(ctx, ipKey, 4*maxFailures); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
+	if !ok { // the attempt stays counted for the e-mail and the address
 		s.logger(r).Info("sign-in failed", "email_known", err == nil)
 		fail(http.StatusUnauthorized, "login.failed")
 		return
 	}
 	if err := s.throttle.reset(ctx, emailKey); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.throttle.giveBack(ctx, ipKey); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -67,9 +67,9 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request) {
 }
 
 // Look-up throttling, on the sign-in throttle's window: every look-up counts for the
-// client address (in this process: addressLimiter), and every wrong or unknown second
-// factor also counts for the reference typed (in the database, across servers), so the
-// four phone digits cannot be tried through many addresses.
+// client address (in this process: addressLimiter), and every second factor tried for the
+// reference typed (in this process until it matches, and when wrong in the database,
+// across servers), so the four phone digits cannot be tried through many addresses.
 const (
 	lookupLimit    = 30 // look-ups per address per window
 	lookupRefLimit = 10 // failed factors per reference per window
@@ -112,7 +112,7 @@ type lookupView struct {
 var errLookup = failure.New(failure.NotFound, "", "portal.lookup_not_found")
 
 // lookup finds the dossier a reference names and checks the optional factor, counting the
-// attempt against the client address (and, for a failed factor, the reference). Every
+// attempt against the client address (and, for a factor that fails, the reference). Every
 // miss returns errLookup, so the answer never tells an unknown code from a wrong factor.
 func (s *Server) lookup(r *http.Request, ref, factor string) (lookupView, error) {
 	ctx := r.Context()
@@ -125,8 +125,16 @@ func (s *Server) lookup(r *http.Request, ref, factor string) (lookupView, error)
 	if len(refKey) > 100 { // a malformed reference is never found; its key needs no more
 		refKey = refKey[:100]
 	}
+	// Every look-up counts for the client address and one with a second factor for the
+	// reference, in this process and before the factor is compared, so a burst on one
+	// server compares at most lookupRefLimit factors; the reference's failures are counted
+	// in the database too, which holds the limit across servers (a burst spread over N
+	// servers compares at most N × lookupRefLimit before it locks everywhere).
 	now := s.cfg.Now()
 	allowed, until := s.lookups.allow(clientIP(r), now)
+	if allowed && factor != "" {
+		allowed, until = s.refs.allow(refKey, now)
+	}
 	if allowed {
 		var err error
 		if until, err = s.throttle.lockedUntil(ctx, refKey); err != nil {
@@ -134,7 +142,7 @@ func (s *Server) lookup(r *http.Request, ref, factor string) (lookupView, error)
 		}
 	}
 	if !until.IsZero() {
-		return lookupView{}, failure.New(failure.TooMany, "", "portal.lookup_too_many", int(until.Sub(now).Minutes())+1)
+		return lookupView{}, s.tooMany("portal.lookup_too_many", until)
 	}
 	d, err := s.findDossier(ctx, parsed, ok)
 	if err == nil && factor != "" && !portal.FactorMatches(d, factor) {
@@ -142,11 +150,14 @@ func (s *Server) lookup(r *http.Request, ref, factor string) (lookupView, error)
 	}
 	if err != nil {
 		if failure.Is(err, failure.NotFound) && factor != "" {
-			if ferr := s.throttle.fail(ctx, refKey, lookupRefLimit); ferr != nil {
+			if _, ferr := s.throttle.attempt(ctx, refKey, lookupRefLimit); ferr != nil {
 				return lookupView{}, ferr
 			}
 		}
 		return lookupView{}, err
+	}
+	if factor != "" {
+		s.refs.release(refKey, now)
 	}
 	v, err := s.lookupView(ctx, d, factor != "")
 	if err != nil {
@@ -233,6 +244,7 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, name string,
 		return
 	}
 	s.formErrors(p, err)
+	s.retryAfterOf(w, err)
 	s.render(w, r, statusOf(e.Kind), name, p)
 }
 

@@ -134,6 +134,11 @@ const (
 	maxParts      = 100
 )
 
+// submitLimit is how many online submissions one client address may send in the
+// throttle's window: a family or a post office counter sending for its customers stays well
+// under it, a script filling the desk's queue does not.
+const submitLimit = 20
+
 var errBodyTooLarge = failure.New(failure.Invalid, "", "portal.submit_too_large")
 
 // readSubmission reads a multipart submission part by part, within limits known before
@@ -199,6 +204,14 @@ func (s *Server) submitOnline(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, lim.RequestBytes())
+	// Every submission counts for the client address, before its body is read.
+	if until, err := s.throttle.attempt(ctx, "submit:"+clientIP(r), submitLimit); err != nil || !until.IsZero() {
+		if err == nil {
+			err = s.tooMany("security.submit_too_many", until)
+		}
+		s.handleErr(w, r, err)
+		return
+	}
 	fields, raw, err := readSubmission(r, lim)
 	if err != nil {
 		status := http.StatusBadRequest

@@ -78,3 +78,13 @@ func (l *addressLimiter) forget(now time.Time) {
 		delete(l.addrs, a)
 	}
 }
+
+// release gives back a request of key counted by allow that turned out well (a second
+// factor that matched), unless the key is locked.
+func (l *addressLimiter) release(key string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if c := l.addrs[key]; c != nil && c.n > 0 && c.locked.IsZero() && now.Sub(c.first) <= l.window {
+		c.n--
+	}
+}

@@ -333,6 +333,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error, 
 	if status == 0 {
 		status = statusOf(e.Kind)
 	}
+	s.retryAfterOf(w, err)
 	if wantsJSON(r) {
 		s.writeProblem(w, r, status, string(e.Kind), e.Key, e.Args, err)
 		return

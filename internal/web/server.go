@@ -47,6 +47,7 @@ type Server struct {
 	metrics  *metrics
 	throttle *throttle
 	lookups  *addressLimiter // look-ups per client address (portal.go)
+	refs     *addressLimiter // second factors tried per reference, in this process (portal.go)
 }
 
 // New builds the HTTP handler for the whole application.
@@ -101,6 +102,7 @@ func newServer(db *store.DB, logger *slog.Logger, cfg Config) (*Server, error) {
 		metrics:  newMetrics(),
 		throttle: &throttle{db: db, now: cfg.Now},
 		lookups:  newAddressLimiter(lookupLimit, window, lockFor),
+		refs:     newAddressLimiter(lookupRefLimit, window, lockFor),
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.serverError(w, r, err)
