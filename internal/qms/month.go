@@ -28,11 +28,15 @@ func MonthOfDate(d unit.Date) Month {
 	return Month{t.Year(), t.Month()}
 }
 
-// ParseMonth reads YYYY-MM.
+// ParseMonth reads YYYY-MM, of a year the calendar knows (calendar.MinYear to MaxYear):
+// year 0000 would read as the zero month, "not set" (found by FuzzParseMonth).
 func ParseMonth(s string) (Month, error) {
 	t, err := time.Parse("2006-01", s)
 	if err != nil {
 		return Month{}, fmt.Errorf("parse month %q: %w", s, err)
+	}
+	if t.Year() < calendar.MinYear || t.Year() > calendar.MaxYear {
+		return Month{}, fmt.Errorf("parse month %q: year outside %d–%d", s, calendar.MinYear, calendar.MaxYear)
 	}
 	return Month{t.Year(), t.Month()}, nil
 }

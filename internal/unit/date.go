@@ -18,6 +18,14 @@ func NewDate(y int, m time.Month, d int) Date {
 	return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
 }
 
+// The years a Date may hold, those of the working-day calendar (calendar.MinYear and
+// MaxYear): 0001-01-01 would otherwise read as the zero Date, "not set" (found by
+// FuzzParseDate), so a unit's last day typed so would have meant "no end".
+const (
+	minYear = 1900
+	maxYear = 2199
+)
+
 // ParseDate reads YYYY-MM-DD. The empty string is the zero Date.
 func ParseDate(s string) (Date, error) {
 	if s == "" {
@@ -26,6 +34,9 @@ func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("parse date %q: %w", s, err)
+	}
+	if t.Year() < minYear || t.Year() > maxYear {
+		return Date{}, fmt.Errorf("parse date %q: year outside %d–%d", s, minYear, maxYear)
 	}
 	return Date{t}, nil
 }

@@ -37,7 +37,7 @@ type rawPart struct {
 	data        []byte
 }
 
-func rawMultipart(t *testing.T, fields url.Values, parts ...rawPart) (*bytes.Buffer, string) {
+func rawMultipart(t testing.TB, fields url.Values, parts ...rawPart) (*bytes.Buffer, string) {
 	t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
