@@ -11,3 +11,7 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 go test -count=1 -timeout 15m "$@" ./...
+# Every fuzz target for a few seconds (.ci/fuzz; FUZZ_BUDGET, FUZZTIME): in CI, or with FUZZ=1.
+if [ "${CI:-}" = true ] || [ "${FUZZ:-}" = 1 ]; then
+  ./.ci/fuzz
+fi
