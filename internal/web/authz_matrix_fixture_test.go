@@ -10,10 +10,12 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/auth"
+	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/procedure"
 	"github.com/motcua/motcua/internal/qms"
+	"github.com/motcua/motcua/internal/report"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/unit"
 	"github.com/motcua/motcua/internal/user"
@@ -53,9 +55,12 @@ type matrix struct {
 	actors []*mActor
 	sys    auth.Actor
 	probe  user.User // the official the sign-in route signs in
-	job    string
-	seq    int
-	cache  map[string]string
+	// Decision 766 index definitions by scope: A the national default, B another
+	// province's version, P the province's own.
+	index766 map[byte]string
+	job      string
+	seq      int
+	cache    map[string]string
 }
 
 // mActor is one column of the matrix: an official (nil for the anonymous visitor) and a
@@ -115,6 +120,7 @@ func newMatrix(t *testing.T, f *fixture) *matrix {
 	for _, sc := range []*mScope{a, b, p} {
 		m.populate(sc)
 	}
+	m.index766 = m.index766Versions(other)
 	if err := f.db.RegisterJob(ctx, m.job, "daily 02:00", time.Now().Add(24*time.Hour), time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -410,4 +416,36 @@ func (m *matrix) intakeForm(sc *mScope) url.Values {
 		f.Add("received", strconv.Itoa(i))
 	}
 	return f
+}
+
+// index766Versions stores a version of the Decision 766 index for the province and for the
+// other province (in force from 2027, so still editable) and finds the national default.
+func (m *matrix) index766Versions(other unit.Unit) map[byte]string {
+	t, ctx := m.t, context.Background()
+	if err := m.db.EnsureIndex766Default(ctx); err != nil {
+		t.Fatal(err)
+	}
+	out := map[byte]string{}
+	for key, prov := range map[byte]unit.Unit{'P': m.prov, 'B': other} {
+		body := strings.Replace(string(report.DefaultDefinitionJSON), `"version": "766/QĐ-TTg (2022)"`, `"version": "ZQ`+string(key)+`-2027"`, 1)
+		body = strings.Replace(body, `"effective_from": "2022-06-23"`, `"effective_from": "2027-01-01"`, 1)
+		v, err := m.db.SaveIndex766Version(ctx, prov.ID, "", []byte(body), m.systemAdmin.ID, calendar.DateOf(time.Now()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[key] = v.ID
+	}
+	all, err := m.db.Index766Versions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range all {
+		if v.Default {
+			out['A'] = v.ID
+		}
+	}
+	if out['A'] == "" {
+		t.Fatal("no national Decision 766 definition")
+	}
+	return out
 }

@@ -32,7 +32,9 @@ import (
 // three units: A (the commune of the actors in recv…adm), B (the other commune) and P (the
 // province, the parent of both). A cell lists the units where the actor is allowed, "-"
 // for none. A route that names no unit has "y" (allowed) or "-" (denied). For
-// /notifications/{id}, A is the actor's own notification and B, P another official's.
+// /notifications/{id}, A is the actor's own notification and B, P another official's; for
+// /reports/index766/definitions/{id}, A is the national definition, B another province's
+// version and P the province's own.
 //
 // Allowed is any answer but 401, 403 and 404 (a validation error or a conflict is
 // allowed: the request got past authorization); denied is 401, 403, 404 or, for the
@@ -118,6 +120,7 @@ GET /reports                                         -    -    -    A    A    A 
 GET /reports/export.xlsx                             -    -    -    A    A    A    ABP  ABP  ABP
 GET /reports/export.pdf                              -    -    -    A    A    A    ABP  ABP  ABP
 GET /api/v1/reports/stats                            -    -    -    A    A    A    ABP  ABP  ABP
+# Decision 766 index (definitions: A the national one, B another province's, P the province's)
 GET /reports/index766                                -    -    -    A    A    A    ABP  ABP  ABP
 POST /reports/index766/entries                       -    -    -    -    A    A    -    ABP  ABP
 GET /reports/index766/export.xlsx                    -    -    -    A    A    A    ABP  ABP  ABP
@@ -125,8 +128,8 @@ GET /api/v1/reports/index766                         -    -    -    A    A    A 
 GET /reports/index766/definitions                    -    -    -    y    y    y    y    y    y
 GET /reports/index766/definitions/new                -    -    -    -    -    -    -    y    y
 POST /reports/index766/definitions                   -    -    -    -    -    -    -    y    y
-GET /reports/index766/definitions/{id}               -    -    -    y    y    y    y    y    y
-POST /reports/index766/definitions/{id}              -    -    -    -    -    -    -    -    -
+GET /reports/index766/definitions/{id}               -    -    -    AP   AP   AP   AP   AP   ABP
+POST /reports/index766/definitions/{id}              -    -    -    -    -    -    -    P    BP
 # Dashboards
 GET /dashboard/ratings                               -    -    -    A    A    A    ABP  ABP  ABP
 # IT and administrative-reform indicators
@@ -577,6 +580,8 @@ func (m *matrix) request(rt registeredRoute, sc *mScope, who *mActor) (mRequest,
 		rq.form = url.Values{"province_id": {m.scopes['P'].unit.ID}, "body": {"{}"}}
 	case "POST /reports/index766/definitions/{id}":
 		rq.form = url.Values{"body": {"{}"}}
+	case "GET /reports/index766/definitions/new":
+		rq.path += "?province_id=" + m.prov.ID
 	// Procedures, reviews, workflows.
 	case "POST /procedures/units/{id}/publish", "POST /procedures/units/{id}/unpublish":
 		rq.form = url.Values{"code": {"1.003554"}}
@@ -658,6 +663,8 @@ func (m *matrix) wildcard(rt registeredRoute, name string, sc *mScope, who *mAct
 		switch {
 		case strings.Contains(p, "/units/{id}"):
 			return sc.unit.ID, true
+		case has("/reports/index766/definitions/"):
+			return m.index766[sc.key], true
 		case strings.HasSuffix(p, "/roles/{assignment}/delete"):
 			u, as := m.freshAssignment(sc)
 			vals["assignment"] = as
@@ -670,12 +677,6 @@ func (m *matrix) wildcard(rt registeredRoute, name string, sc *mScope, who *mAct
 			return sc.file, true
 		case has("/admin/tokens/"):
 			return m.freshToken(sc), true
-		case has("/reports/index766/definitions/"): // the national version, the same for every unit
-			vs, err := m.db.Index766Versions(context.Background())
-			if err != nil || len(vs) == 0 {
-				m.t.Fatalf("index versions: %v %v", vs, err)
-			}
-			return vs[0].ID, false
 		case has("/notifications/"):
 			to := sc.recv
 			if sc.key == 'A' && who.u != nil {
