@@ -22,10 +22,11 @@ import (
 // complete receive transaction with a raw single-row insert on the same database, with
 // each number of concurrent clients.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", "bench intake [--db …] [--n 2000] [--clients 1,8] [--json] | bench lookup [--db …] [--clients 4,32] [--seconds 10] [--json] | "+
+	fs := newFlagSet("bench", "bench intake [--db …] [--n 2000] [--clients 1,8] [--rounds 10] [--json] | bench lookup [--db …] [--clients 4,32] [--seconds 10] [--json] | "+
 		"bench memory [--db FILE] [--dossiers N] [--clients 32] [--seconds 20] [--json] | bench data --db FILE --dossiers N | bench report --db FILE [--json]", stdout)
 	dsn := fs.String("db", "", "CSDL trống dùng để đo (mặc định: tệp SQLite tạm) / an empty database to measure on (default: a temporary SQLite file)")
 	n := fs.Int("n", 2000, "số thao tác mỗi phép đo / operations per measurement")
+	rounds := fs.Int("rounds", 10, "intake: đo xen kẽ trong bấy nhiêu lượt / measure raw inserts and intakes in turn, in this many rounds")
 	clientList := fs.String("clients", "", "số máy khách đồng thời (intake: 1,8; lookup: 4,32; memory: 32) / concurrent clients")
 	seconds := fs.Float64("seconds", 10, "lookup, memory: số giây mỗi phép đo / seconds per measurement")
 	dossiers := fs.Int("dossiers", 1_000_000, "bench data, memory: số hồ sơ / number of dossiers")
@@ -82,7 +83,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
-	results, err := benchIntake(ctx, db, *n, clients, stderr)
+	results, err := benchIntake(ctx, db, *n, *rounds, clients, stderr)
 	if err != nil {
 		return err
 	}
@@ -112,9 +113,9 @@ func parseClients(s string) ([]int, error) {
 	return out, nil
 }
 
-// benchIntake measures raw inserts and intakes with each client count, printing progress
-// on w.
-func benchIntake(ctx context.Context, db *store.DB, n int, clients []int, w io.Writer) ([]bench.Result, error) {
+// benchIntake measures raw inserts and intakes side by side (in turn, in rounds of n/rounds
+// calls) with each client count, printing progress on w.
+func benchIntake(ctx context.Context, db *store.DB, n, rounds int, clients []int, w io.Writer) ([]bench.Result, error) {
 	if count, err := db.CountUnits(ctx); err != nil || count > 0 {
 		return nil, fmt.Errorf("bench: the database must be empty (it has %d units): give a throwaway database", count)
 	}
@@ -128,17 +129,13 @@ func benchIntake(ctx context.Context, db *store.DB, n int, clients []int, w io.W
 	var out []bench.Result
 	offset := 0
 	for _, c := range clients {
-		for _, m := range []struct {
-			name string
-			op   func(context.Context, int) error
-		}{{"raw insert", bench.RawInsert(db)}, {"intake", shifted(desk.Intake(db, bench.IntakeStart), offset)}} {
-			r, err := bench.Run(ctx, m.name, c, n, m.op, progressPrinter(w, m.name, c))
-			fmt.Fprintln(w)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, r)
+		ops := []bench.Op{{Name: "raw insert", Do: bench.RawInsert(db)}, {Name: "intake", Do: shifted(desk.Intake(db, bench.IntakeStart), offset)}}
+		rs, err := bench.SideBySide(ctx, c, n, rounds, ops, progressPrinter(w, "raw, intake", c))
+		fmt.Fprintln(w)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, rs...)
 		offset += n
 	}
 	return out, nil

@@ -38,14 +38,69 @@ type Result struct {
 // Run calls op n times from the given number of concurrent clients, timing each call;
 // progress, when not nil, is told how many calls are done (at most every 1%).
 func Run(ctx context.Context, name string, clients, n int, op func(ctx context.Context, i int) error, progress func(done, n int)) (Result, error) {
+	var c chunks
+	if err := c.run(ctx, name, clients, 0, n, op, func(done int) {
+		if progress != nil {
+			progress(done, n)
+		}
+	}); err != nil {
+		return Result{}, err
+	}
+	return c.result(name, clients), nil
+}
+
+// Op is an operation SideBySide measures.
+type Op struct {
+	Name string
+	Do   func(ctx context.Context, i int) error
+}
+
+// SideBySide measures the ops in turn, rounds times n/rounds calls of each with the given
+// clients, so that each meets the same conditions: on a shared machine the load and the
+// disk's latency change from one second to the next, and two measurements taken one
+// after the other compare those changes more than the operations. Each op's result sums
+// its rounds (calls per second over its own time). progress hears the calls done of all.
+func SideBySide(ctx context.Context, clients, n, rounds int, ops []Op, progress func(done, n int)) ([]Result, error) {
+	rounds = max(1, min(rounds, n))
+	acc := make([]chunks, len(ops))
+	total, done := n*len(ops), 0
+	for r := range rounds {
+		from, to := n*r/rounds, n*(r+1)/rounds
+		for k, op := range ops {
+			err := acc[k].run(ctx, op.Name, clients, from, to, op.Do, func(d int) {
+				if progress != nil {
+					progress(done+d, total)
+				}
+			})
+			if err != nil {
+				return nil, err
+			}
+			done += to - from
+		}
+	}
+	out := make([]Result, len(ops))
+	for k, op := range ops {
+		out[k] = acc[k].result(op.Name, clients)
+	}
+	return out, nil
+}
+
+// chunks accumulates the calls and time of one operation over several runs.
+type chunks struct {
+	lat     []time.Duration
+	elapsed time.Duration
+}
+
+// run calls op for i in [from, to) from clients concurrent clients.
+func (c *chunks) run(ctx context.Context, name string, clients, from, to int, op func(ctx context.Context, i int) error, progress func(done int)) error {
 	var (
 		next     atomic.Int64
 		done     atomic.Int64
 		mu       sync.Mutex
-		lat      = make([]time.Duration, 0, n)
 		firstErr error
 		wg       sync.WaitGroup
 	)
+	n := to - from
 	step := max(int64(n/100), 1)
 	start := time.Now()
 	for range clients {
@@ -56,32 +111,35 @@ func Run(ctx context.Context, name string, clients, n int, op func(ctx context.C
 					return
 				}
 				t0 := time.Now()
-				err := op(ctx, i)
+				err := op(ctx, from+i)
 				d := time.Since(t0)
 				mu.Lock()
-				lat = append(lat, d)
+				c.lat = append(c.lat, d)
 				if err != nil && firstErr == nil {
-					firstErr = fmt.Errorf("%s call %d: %w", name, i, err)
+					firstErr = fmt.Errorf("%s call %d: %w", name, from+i, err)
 				}
 				mu.Unlock()
-				if c := done.Add(1); progress != nil && c%step == 0 {
-					progress(int(c), n)
+				if k := done.Add(1); k%step == 0 {
+					progress(int(k))
 				}
 			}
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	if firstErr != nil {
-		return Result{}, firstErr
-	}
-	slices.Sort(lat)
-	r := Result{Name: name, Clients: clients, N: n, Elapsed: elapsed, PerSec: float64(n) / elapsed.Seconds()}
-	if len(lat) > 0 {
-		r.P50, r.P99 = lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]
+	c.elapsed += time.Since(start)
+	return firstErr
+}
+
+func (c *chunks) result(name string, clients int) Result {
+	slices.Sort(c.lat)
+	n := len(c.lat)
+	r := Result{Name: name, Clients: clients, N: n, Elapsed: c.elapsed}
+	if n > 0 {
+		r.PerSec = float64(n) / c.elapsed.Seconds()
+		r.P50, r.P99 = c.lat[n/2], c.lat[min(n-1, n*99/100)]
 		r.P50ms, r.P99ms = ms(r.P50), ms(r.P99)
 	}
-	return r, nil
+	return r
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // maxCachedStmts bounds the prepared statements kept: the write path uses a few dozen
@@ -161,11 +163,17 @@ type stmt struct {
 // execAll runs statements in order. On PostgreSQL it sends them as one statement (each
 // but the last a data-modifying WITH clause of the last), saving a round trip per
 // statement; foreign keys are checked at the end of a statement, so a row may refer to a
-// row inserted in an earlier clause. On SQLite, in process, it runs them one by one
-// through prepared statements.
-func (t stmtTx) execAll(ctx context.Context, stmts []stmt) error {
+// row inserted in an earlier clause. A varying group of statements (varies) is sent
+// unprepared: pgx would otherwise prepare, in a round trip of its own, every shape it
+// meets, on every connection. On SQLite, in process, it runs them one by one through
+// prepared statements.
+func (t stmtTx) execAll(ctx context.Context, stmts []stmt, varies bool) error {
 	if t.dialect == Postgres && len(stmts) > 1 {
-		stmts = []stmt{combine(stmts)}
+		c := combine(stmts)
+		if varies {
+			c.args = append([]any{pgx.QueryExecModeExec}, c.args...)
+		}
+		stmts = []stmt{c}
 	}
 	for _, s := range stmts {
 		if _, err := t.ExecContext(ctx, s.query, s.args...); err != nil {

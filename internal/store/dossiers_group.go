@@ -156,7 +156,7 @@ func (db *DB) writeIntakes(ctx context.Context, ws []*intakeWrite) error {
 			}
 		}
 		stmts = append(stmts, rollupStatements(groupDeltas(deltas))...)
-		if err := stx.execAll(ctx, stmts); err != nil {
+		if err := stx.execAll(ctx, stmts, len(ws) > 1); err != nil {
 			return fmt.Errorf("write received dossiers: %w", err)
 		}
 		return nil
