@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/dossier"
@@ -30,34 +29,51 @@ type LateQuery struct {
 	Limit    int
 }
 
-func (q LateQuery) conds() conds {
+// lateDossiers is the select of the late dossiers q chooses, in two parts that each read
+// an index: the resolved late (dossiers_unit_timeliness: each agency's late dossiers by
+// receipt) and the open past their appointment (dossiers_state_due).
+func (q LateQuery) lateDossiers(columns string) (string, []any) {
 	var c conds
-	c.under("u.path", q.Under)
-	c.add("d.received_at >= " + c.arg(q.From.UTC()))
-	c.add("d.received_at < " + c.arg(q.To.UTC()))
-	c.add("(d.timeliness = " + c.arg("late") + " OR (d.state IN (" + c.arg(string(dossier.Received)) + ", " +
-		c.arg(string(dossier.Processing)) + ") AND d.due_at < " + c.arg(q.Now.UTC()) + "))")
-	return c
+	agencies := "d.unit_id IN (SELECT u.id FROM units u)"
+	if len(q.Under) > 0 {
+		agencies = "d.unit_id IN (SELECT u.id FROM units u WHERE " + c.anyUnder("u.path", q.Under) + ")"
+	}
+	from, to, late := c.arg(q.From.UTC()), c.arg(q.To.UTC()), c.arg("late")
+	received := "d.received_at >= " + from + " AND d.received_at < " + to
+	resolved := `SELECT ` + columns + ` FROM dossiers d WHERE ` + agencies + ` AND d.timeliness = ` + late + ` AND ` + received
+	open := `SELECT ` + columns + ` FROM dossiers d WHERE d.state IN (` + c.arg(string(dossier.Received)) + `, ` +
+		c.arg(string(dossier.Processing)) + `) AND d.due_at < ` + c.arg(q.Now.UTC()) + ` AND d.timeliness <> ` + late +
+		` AND ` + agencies + ` AND ` + received
+	return resolved + " UNION ALL " + open, c.args
 }
 
 // LateDossiers lists the late dossiers q selects, the earliest appointment first, and
 // counts them all.
 func (db *DB) LateDossiers(ctx context.Context, q LateQuery) ([]dossier.Dossier, int, error) {
-	c := q.conds()
-	from := ` FROM dossiers d JOIN units u ON u.id = d.unit_id WHERE ` + strings.Join(c.where, " AND ")
+	query, args := q.lateDossiers("d.id")
 	var n int
-	if err := db.reports().QueryRowContext(ctx, `SELECT COUNT(*)`+from, c.args...).Scan(&n); err != nil {
+	if err := db.reports().QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+query+`) late`, args...).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("count late dossiers: %w", err)
 	}
 	if n == 0 {
 		return nil, 0, nil
 	}
-	query := `SELECT ` + dossierColumns + from + ` ORDER BY d.due_at, d.code`
+	// The page's dossiers by appointment, then the dossiers themselves by ID.
+	query, args = q.lateDossiers("d.id, d.due_at, d.code")
+	query = `SELECT id FROM (` + query + `) late ORDER BY due_at, code`
 	if q.Limit > 0 {
 		query += fmt.Sprintf(" LIMIT %d", q.Limit)
 	}
+	ids, err := queryAll(ctx, db.reports(), "late dossiers", func(r interface{ Scan(...any) error }) (any, error) {
+		var id string
+		err := r.Scan(&id)
+		return id, err
+	}, query, args...)
+	if err != nil || len(ids) == 0 {
+		return nil, n, err
+	}
 	list, err := queryAll(ctx, db.reports(), "late dossiers", func(r interface{ Scan(...any) error }) (dossier.Dossier, error) {
 		return scanDossier(r)
-	}, query, c.args...)
+	}, `SELECT `+dossierColumns+` FROM dossiers d WHERE d.id IN (`+placeholders(1, len(ids))+`) ORDER BY d.due_at, d.code`, ids...)
 	return list, n, err
 }

@@ -296,7 +296,8 @@ func (db *DB) Predecessors(ctx context.Context, u unit.Unit) ([]unit.Unit, error
 			c.anyUnder("su.path", covered)
 		cands, err := queryAll(ctx, db.read, "predecessor candidates", func(r interface{ Scan(...any) error }) (string, error) {
 			var id string
-			return id, r.Scan(&id)
+			err := r.Scan(&id)
+			return id, err
 		}, q, c.args...)
 		if err != nil {
 			return nil, err

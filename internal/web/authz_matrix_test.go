@@ -131,6 +131,7 @@ POST /reports/index766/definitions                   -    -    -    -    -    - 
 GET /reports/index766/definitions/{id}               -    -    -    AP   AP   AP   AP   AP   ABP
 POST /reports/index766/definitions/{id}              -    -    -    -    -    -    -    P    BP
 # Dashboards
+GET /dashboard                                       -    -    -    A    A    A    ABP  ABP  ABP
 GET /dashboard/ratings                               -    -    -    A    A    A    ABP  ABP  ABP
 # IT and administrative-reform indicators
 GET /it-indicators/units/{id}                        -    -    -    A    A    A    ABP  ABP  ABP
@@ -569,7 +570,7 @@ func (m *matrix) request(rt registeredRoute, sc *mScope, who *mActor) (mRequest,
 		rq.json = fmt.Sprintf(`{"action": "progress", "version": %s, "note": "Đang xử lý"}`, m.version(sc.dossier.ID))
 	// Reports: the unit comes in the query.
 	case "GET /reports", "GET /reports/export.xlsx", "GET /reports/export.pdf", "GET /api/v1/reports/stats",
-		"GET /dashboard/ratings", "GET /reports/index766", "GET /reports/index766/export.xlsx", "GET /api/v1/reports/index766":
+		"GET /dashboard", "GET /dashboard/ratings", "GET /reports/index766", "GET /reports/index766/export.xlsx", "GET /api/v1/reports/index766":
 		rq.path += "?unit_id=" + sc.unit.ID
 		scoped = true
 	case "POST /reports/index766/entries": // no indicator: refused by validation once authorized

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -94,7 +95,7 @@ const tenMonths2022 = "period=months&year=2022&months=10"
 // months, with the district as a row as the tree was then, in the district's own report
 // reached from there, and in the API; that a commune's report holds the former communes
 // merged into it and not the district; and that an official of another province reads
-// none of it.
+// none of it. The dashboards follow the same tree.
 func TestReportsUnderSuccessors(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		d := newDemoSite(t, db)
@@ -165,6 +166,40 @@ func TestReportsUnderSuccessors(t *testing.T) {
 		}
 		if _, body, _ := out.get("/reports?" + tenMonths2022); tileText(body, "tile-received") != "0" {
 			t.Errorf("another province's own report counts the demo's 2022 dossiers")
+		}
+		for _, u := range []unit.Unit{d.district, d.oldProvince, d.province} {
+			if code, _, _ := out.get("/dashboard?unit_id=" + u.ID + "&" + tenMonths2022); code != http.StatusNotFound {
+				t.Errorf("another province's commune opens the dashboard of %s: %d", u.Name, code)
+			}
+		}
+
+		// The dashboards follow the same tree: today's province for 2022 ranks the
+		// district, the district its 19 communes, and the 2022 overseer reaches the dossiers.
+		code, body, _ = ovs.get("/dashboard?unit_id=" + d.province.ID + "&" + tenMonths2022)
+		if v, _ := tileOf(t, body, "received"); code != http.StatusOK || v != received {
+			t.Fatalf("province's dashboard, 2022: %d, received %q", code, v)
+		}
+		if v, _ := tileOf(t, body, "on_time_rate"); v != "99,79%" || !strings.Contains(body, "Huyện Thanh Ba") {
+			t.Errorf("province's dashboard, 2022: rate %q", v)
+		}
+		code, body, _ = ovs.get("/dashboard?unit_id=" + d.district.ID + "&" + tenMonths2022)
+		if ranked := rankOrder(body); code != http.StatusOK || len(ranked) != 19 {
+			t.Fatalf("district's dashboard: %d, %d units ranked: %v", code, len(ranked), ranked)
+		}
+		if strings.Contains(body, `<a href="/dossiers/`) {
+			t.Errorf("dossier links the overseer of today cannot open")
+		}
+		old := d.signIn(t, "giamsat.huyenthanhba.2022@demo.motcua.vn")
+		code, body, _ = old.get("/dashboard?unit_id=" + d.district.ID + "&" + tenMonths2022)
+		if v, _ := tileOf(t, body, "received"); code != http.StatusOK || v != received || !strings.Contains(body, `<svg`) {
+			t.Fatalf("the 2022 overseer's dashboard: %d, received %q", code, v)
+		}
+		link := regexp.MustCompile(`<a href="(/dossiers/[0-9a-f-]{36})">`).FindStringSubmatch(body)
+		if link == nil {
+			t.Fatalf("no late dossier to open:\n%s", body)
+		}
+		if code, _, _ := old.get(link[1]); code != http.StatusOK {
+			t.Errorf("the late dossier: %d", code)
 		}
 	})
 }

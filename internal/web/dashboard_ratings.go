@@ -14,6 +14,7 @@ const dashboardRatingsLimit = 100
 // dashboardRoutes registers the dashboards' own pages: the overseer's dashboard and the
 // ratings behind the satisfaction tile.
 func (s *Server) dashboardRoutes(app *http.ServeMux) {
+	route(app, "GET /dashboard", s.signedIn(s.dashboardPage))
 	route(app, "GET /dashboard/ratings", s.signedIn(s.dashboardRatings))
 }
 

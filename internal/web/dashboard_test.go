@@ -143,3 +143,121 @@ func TestCommuneDashboard(t *testing.T) {
 		}
 	})
 }
+
+// rankOrder returns the units of the ranking table in their order.
+func rankOrder(body string) []string {
+	_, table, _ := strings.Cut(body, `<table class="ranking">`)
+	table, _, _ = strings.Cut(table, "</table>")
+	var out []string
+	for _, part := range strings.Split(table, `<td class="unit">`)[1:] {
+		name := part
+		if _, after, ok := strings.Cut(part, `">`); ok && strings.HasPrefix(part, "<a ") {
+			name = after
+		}
+		name, _, _ = strings.Cut(name, "<")
+		out = append(out, strings.TrimSpace(name))
+	}
+	return out
+}
+
+// TestOverseerDashboard checks the province overseer's dashboard of March 2026: the
+// subtree's tiles with their changes from February and their lists, the units ranked by
+// each criterion, the chart of on-time rates, the late and stale dossiers, and the
+// drill-down from the province to the commune, its agency's register and a dossier; and
+// that nobody reads a unit outside their scope.
+func TestOverseerDashboard(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f, rated := dashboardFixture(t, db)
+		c := signedIn(t, f, f.overseer)
+		march := "/dashboard?unit_id=" + f.prov.ID + "&" + reportMarch
+		code, body, _ := c.get(march)
+		if code != http.StatusOK || !strings.Contains(body, "Bảng điều hành — Tỉnh Phú Thọ") {
+			t.Fatalf("dashboard: %d\n%s", code, body)
+		}
+		for _, c := range []struct{ id, value string }{
+			{"received", "5"}, {"on_time_rate", "60,00%"}, {"late", "1"}, {"overdue_now", "2"}, {"stale_now", "2"},
+			{"satisfaction_period", "—"}, {"expired", "1"},
+		} {
+			if v, link := tileOf(t, body, c.id); v != c.value || link == "" {
+				t.Errorf("tile %s: %q → %q, want %q", c.id, v, link, c.value)
+			}
+		}
+		for _, want := range []string{
+			// February: a0 received and still open: 0 / 1.
+			`<span class="change good" title="60,00 điểm phần trăm so với kỳ trước"><span aria-hidden="true">▲</span> &#43;60,00</span>`,
+			"so với Tháng 2 năm 2026",
+			// The chart: A below the province's 60,00% in red.
+			`<rect x="230" y="33" width="140" height="15" fill="#b3261e"><title>Xã Thanh Ba: 1 / 3 = 33,33%</title></rect>`,
+			"Diễn biến từng tháng năm 2026", "2 hồ sơ tiếp nhận trong kỳ đã giải quyết quá hạn hoặc đang quá hạn",
+			"Giải quyết quá hạn</span>", "Đang quá hạn</span>", "Không cập nhật",
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("dashboard lacks %q", want)
+			}
+		}
+		for sort, want := range map[string][]string{
+			"rate":  {"Xã Quảng Yên", "Xã Thanh Ba"}, // 100% before 33,33%
+			"late":  {"Xã Quảng Yên", "Xã Thanh Ba"}, // 0 before 1
+			"stale": {"Xã Quảng Yên", "Xã Thanh Ba"}, // 0 before 2
+		} {
+			_, body, _ := c.get(march + "&sort=" + sort)
+			if got := rankOrder(body); strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("ranked by %s: %v, want %v", sort, got, want)
+			}
+		}
+		// April so far: only A has a rating (not satisfied, 0%), so it ranks and B does not.
+		_, body, _ = c.get("/dashboard?unit_id=" + f.prov.ID + "&sort=satisfaction")
+		if got := rankOrder(body); strings.Join(got, ",") != "Xã Thanh Ba,Xã Quảng Yên" || !strings.Contains(body, `<td class="num">1</td>`) {
+			t.Errorf("ranked by satisfaction in April: %v", got)
+		}
+
+		// Drill down: province → commune → the agency's register and a late dossier.
+		_, body, _ = c.get(march)
+		_, rest, _ := strings.Cut(body, `<a href="/dashboard?month=3&amp;period=month&amp;sort=rate&amp;unit_id=`+f.a.ID)
+		if rest == "" {
+			t.Fatalf("no link down to Xã Thanh Ba:\n%s", body)
+		}
+		code, body, _ = c.get("/dashboard?unit_id=" + f.a.ID + "&" + reportMarch)
+		if code != http.StatusOK || !strings.Contains(body, "Trung tâm PVHCC xã Thanh Ba") || !strings.Contains(body, `<nav class="crumbs"`) {
+			t.Fatalf("commune's dashboard: %d\n%s", code, body)
+		}
+		register := "/dossiers/register?from=2026-03-01&amp;to=2026-03-31&amp;unit_id=" + f.agencyA.ID
+		if !strings.Contains(body, register) {
+			t.Errorf("no register link for the agency")
+		}
+		if code, _, _ := c.get(html.UnescapeString(register)); code != http.StatusOK {
+			t.Errorf("register: %d", code)
+		}
+		late := regexp.MustCompile(`<a href="(/dossiers/[0-9a-f-]{36})">`).FindStringSubmatch(body)
+		if late == nil {
+			t.Fatalf("no late dossier link:\n%s", body)
+		}
+		if code, _, _ := c.get(late[1]); code != http.StatusOK {
+			t.Errorf("late dossier: %d", code)
+		}
+		_ = rated
+
+		// Scope: commune B's admin reads its own, not A's; the desk reads no dashboard.
+		b := signedIn(t, f, f.adminB)
+		if code, _, _ := b.get("/dashboard?unit_id=" + f.a.ID); code != http.StatusNotFound {
+			t.Errorf("commune B opens A's dashboard: %d", code)
+		}
+		if code, body, _ := b.get("/dashboard"); code != http.StatusOK || !strings.Contains(body, "Xã Quảng Yên") || strings.Contains(body, "Xã Thanh Ba") {
+			t.Errorf("commune B's own dashboard: %d", code)
+		}
+		if code, _, _ := signedIn(t, f, f.receiverA).get("/dashboard"); code != http.StatusForbidden {
+			t.Errorf("the desk opens a dashboard: %d", code)
+		}
+		// Bad input: the form again with the message, nothing computed.
+		code, body, _ = c.get("/dashboard?unit_id=" + f.prov.ID + "&period=month&year=2026&month=13")
+		if code != http.StatusBadRequest || !strings.Contains(body, "Tháng phải từ 1 đến 12.") || strings.Contains(body, `id="tile-received"`) ||
+			!strings.Contains(body, `<form method="get" action="/dashboard"`) {
+			t.Errorf("bad month: %d\n%s", code, body)
+		}
+		// English.
+		c.get("/lang/en")
+		if _, body, _ := c.get(march); !strings.Contains(body, "Units ranked") || !strings.Contains(body, "60.00%") {
+			t.Errorf("English dashboard:\n%s", body)
+		}
+	})
+}

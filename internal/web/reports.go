@@ -101,8 +101,9 @@ func (s *Server) fillReportPage(p *page, res *reportResult) {
 		"Breakdown": s.breakdownRows(lang, res), "Sort": rq.Sort, "SortLinks": sortLinks,
 		"Chart": chart, "Trend": trendRows, "TrendYear": rq.Period.To.Year,
 		"XLSX": rq.link("/reports/export.xlsx", nil), "PDF": rq.link("/reports/export.pdf", nil),
+		"Dashboard": rq.link("/dashboard", func(v url.Values) { v.Del("sort") }),
 		"API": s.reportAPILink(rq), "Empty": st.IsZero(),
-		"RegisterURL": s.reportRegisterLink(rq), "Quick": s.quickPeriods(lang, rq),
+		"RegisterURL": s.reportRegisterLink(rq), "Quick": s.quickPeriods(lang, rq, "/reports"),
 		"Millis": fmt.Sprintf("%.0f", float64(res.Timing.Total.Microseconds())/1000),
 	}
 }
@@ -145,8 +146,8 @@ type quickPeriod struct {
 }
 
 // quickPeriods offers this month, last month, this quarter, the first six and nine
-// months and this year, for the unit on the page.
-func (s *Server) quickPeriods(lang string, rq reportQuery) []quickPeriod {
+// months and this year, for the unit on the page (path: /reports or /dashboard).
+func (s *Server) quickPeriods(lang string, rq reportQuery, path string) []quickPeriod {
 	today := s.reportToday()
 	last := report.MonthPeriod(today.Year, today.Month-1)
 	if today.Month == time.January {
@@ -167,7 +168,7 @@ func (s *Server) quickPeriods(lang string, rq reportQuery) []quickPeriod {
 	for i, q := range periods {
 		other := rq
 		other.Period = q.p
-		out[i] = quickPeriod{Label: s.i18n.T(lang, q.key), URL: other.link("/reports", nil)}
+		out[i] = quickPeriod{Label: s.i18n.T(lang, q.key), URL: other.link(path, nil)}
 	}
 	return out
 }

@@ -83,13 +83,14 @@ type reportRows struct {
 	Units []unit.Unit       // the candidate rows, in no particular order
 	index map[string]int    // a row's unit ID → its index in Units
 	paths map[string]string // every unit under the report: ID → materialised path
+	names map[string]string // and its name
 }
 
 // reportRowsOf lists the rows of rq's breakdown: the unit's children, the children of its
 // predecessors of the same level and its other predecessors (or, for every unit, the
 // roots), and the paths of the units below, to place each agency in its row.
 func (s *Server) reportRowsOf(ctx context.Context, rq reportQuery) (*reportRows, error) {
-	t := &reportRows{index: map[string]int{}, paths: map[string]string{}}
+	t := &reportRows{index: map[string]int{}, paths: map[string]string{}, names: map[string]string{}}
 	if rq.All {
 		units, err := s.db.ListUnits(ctx, store.UnitFilter{Kinds: []unit.Kind{unit.Province, unit.City}})
 		if err != nil {
@@ -121,7 +122,7 @@ func (s *Server) reportRowsOf(ctx context.Context, rq reportQuery) (*reportRows,
 		return nil, err
 	}
 	for _, u := range below {
-		t.paths[u.ID] = u.Path
+		t.paths[u.ID], t.names[u.ID] = u.Path, u.Name
 	}
 	return t, nil
 }

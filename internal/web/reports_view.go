@@ -314,6 +314,79 @@ func (s *Server) trend(lang string, months []monthStats) (*trendChart, []trendRo
 	return c, rows
 }
 
+// rateBarChart is a chart of one rate per unit: horizontal bars on a 0–100% axis with
+// the unit's name on the left, laid out here like trendChart so the template only draws.
+type rateBarChart struct {
+	ID                                      string // the figure's id prefix
+	Width, Height, Left, Right, Top, Bottom int
+	LabelX, AxisY                           int
+	Bars                                    []rateBar
+	Ticks                                   []rateBarTick
+	Caption                                 string
+}
+
+type rateBar struct {
+	Y, W, H, TextY, ValueX int
+	Label, Value, Title    string
+	Fill                   string
+	Empty                  bool // no denominator: no bar, "—"
+}
+
+type rateBarTick struct {
+	X     int
+	Label string
+}
+
+// rateBarItem is one unit of a rate bar chart.
+type rateBarItem struct {
+	Label string
+	Rate  report.Rate
+}
+
+// rateBars lays out the items as bars in the order given; a rate below warnBelow percent
+// is drawn in red, the others in green.
+func (s *Server) rateBars(lang, id, caption string, items []rateBarItem, warnBelow float64) *rateBarChart {
+	if len(items) == 0 {
+		return nil
+	}
+	const rowH, barH = 22, 15
+	c := &rateBarChart{ID: id, Width: 720, Left: 230, Right: 650, Top: 8, Caption: caption}
+	c.LabelX = c.Left - 8
+	c.Bottom = c.Top + rowH*len(items)
+	c.AxisY, c.Height = c.Bottom+16, c.Bottom+24
+	plotW := c.Right - c.Left
+	for i := 0; i <= 4; i++ {
+		c.Ticks = append(c.Ticks, rateBarTick{X: c.Left + i*plotW/4, Label: reportLocalNumber(lang, strconv.Itoa(25*i)) + "%"})
+	}
+	for i, it := range items {
+		y := c.Top + i*rowH
+		b := rateBar{Y: y + (rowH-barH)/2, H: barH, TextY: y + rowH/2, Label: shortLabel(it.Label, 34), Value: fmtPercent(lang, it.Rate),
+			Title: it.Label + ": " + fmtRate(lang, it.Rate)}
+		p, ok := it.Rate.Percent()
+		if !ok {
+			b.Empty = true
+		} else {
+			b.W = int(math.Round(float64(plotW) * p / 100))
+			b.ValueX = c.Left + b.W
+			b.Fill = "#1e6b3a"
+			if p < warnBelow {
+				b.Fill = "#b3261e"
+			}
+		}
+		c.Bars = append(c.Bars, b)
+	}
+	return c
+}
+
+// shortLabel cuts a label to n letters with an ellipsis, for a chart's margin.
+func shortLabel(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
 // niceCeiling rounds a chart's top up to 1, 2 or 5 times a power of ten.
 func niceCeiling(n int64) int64 {
 	step := int64(1)
