@@ -101,8 +101,7 @@ func (s *Server) fillReportPage(p *page, res *reportResult) {
 		"Breakdown": s.breakdownRows(lang, res), "Sort": rq.Sort, "SortLinks": sortLinks,
 		"Chart": chart, "Trend": trendRows, "TrendYear": rq.Period.To.Year,
 		"XLSX": rq.link("/reports/export.xlsx", nil), "PDF": rq.link("/reports/export.pdf", nil),
-		"Dashboard": rq.link("/dashboard", func(v url.Values) { v.Del("sort") }),
-		"API": s.reportAPILink(rq), "Empty": st.IsZero(),
+		"API": s.reportAPILink(rq), "Empty": st.IsZero(), "Dashboard": rq.link("/dashboard", func(v url.Values) { v.Del("sort") }),
 		"RegisterURL": s.reportRegisterLink(rq), "Quick": s.quickPeriods(lang, rq, "/reports"),
 		"Millis": fmt.Sprintf("%.0f", float64(res.Timing.Total.Microseconds())/1000),
 	}
