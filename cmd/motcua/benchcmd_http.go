@@ -59,15 +59,12 @@ type lookupRatio struct {
 // generator with the same clients, one after the other, so the ratio compares them on
 // the same machine at the same time.
 func benchLookup(ctx context.Context, hb httpBench, stdout, stderr io.Writer) error {
-	dsn, cleanup, err := lookupDatabase(ctx, hb.dsn, 0, stderr)
+	set, err := prepareLookup(ctx, hb.dsn, 0, stderr)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	refs, dossiers, err := lookupData(ctx, dsn, stderr)
-	if err != nil {
-		return err
-	}
+	defer set.cleanup()
+	dsn, refs, dossiers := set.dsn, set.refs, set.dossiers
 	hello, err := startSelf(ctx, "bench", "hello")
 	if err != nil {
 		return err
@@ -143,15 +140,12 @@ type memoryReport struct {
 // idle and under the look-up load. An empty database is first filled by bench data
 // with hb.dossiers dossiers.
 func benchMemory(ctx context.Context, hb httpBench, stdout, stderr io.Writer) error {
-	dsn, cleanup, err := lookupDatabase(ctx, hb.dsn, hb.dossiers, stderr)
+	set, err := prepareLookup(ctx, hb.dsn, hb.dossiers, stderr)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	refs, dossiers, err := lookupData(ctx, dsn, stderr)
-	if err != nil {
-		return err
-	}
+	defer set.cleanup()
+	dsn, refs, dossiers := set.dsn, set.refs, set.dossiers
 	server, err := startBenchServer(ctx, dsn)
 	if err != nil {
 		return err
@@ -206,6 +200,29 @@ func benchMemory(ctx context.Context, hb httpBench, stdout, stderr io.Writer) er
 	fmt.Fprintf(tw, "under the look-up load\t%d\t%.0f\t%.2f\t%.0f\t%.0f\t< %.0f\t\n", clients, rep.Load.PerSec, rep.Load.P99ms,
 		rep.UnderLoad.RSSMB, rep.UnderLoad.PeakRSSMB, rep.TargetMB)
 	return tw.Flush()
+}
+
+// lookupSet is what a look-up measurement runs on.
+type lookupSet struct {
+	dsn      string
+	refs     []store.LookupRef
+	dossiers int // stored
+	cleanup  func()
+}
+
+// prepareLookup finds or fills the database (lookupDatabase) and picks the references to
+// look up (lookupData).
+func prepareLookup(ctx context.Context, dsn string, fill int, stderr io.Writer) (lookupSet, error) {
+	dsn, cleanup, err := lookupDatabase(ctx, dsn, fill, stderr)
+	if err != nil {
+		return lookupSet{}, err
+	}
+	refs, n, err := lookupData(ctx, dsn, stderr)
+	if err != nil {
+		cleanup()
+		return lookupSet{}, err
+	}
+	return lookupSet{dsn: dsn, refs: refs, dossiers: n, cleanup: cleanup}, nil
 }
 
 // lookupDatabase returns the database to measure: the one given, filled by bench data
