@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/auth"
-	"github.com/motcua/motcua/internal/failure"
 	"github.com/motcua/motcua/internal/notify"
 	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/report"
@@ -71,25 +70,12 @@ type dashUnitFigures struct {
 }
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
-	rq, err := s.readReportQuery(r)
-	if err != nil && !failure.Is(err, failure.Invalid) {
-		s.handleErr(w, r, err)
+	rq, p, invalid, ok := s.reportFormPage(w, r, "dashboard.title", "/dashboard")
+	if !ok {
 		return
 	}
-	p := s.newPage(r, "dashboard.title")
-	p.Active = "nav.reports"
-	p.Form = rq.Form
-	data := map[string]any{"Kinds": report.PeriodKinds, "Months": reportOneTo(12), "Quarters": reportOneTo(4),
-		"FormAction": "/dashboard"}
-	p.Data = data
-	units, err2 := s.reportUnitOptions(r, rq)
-	if err2 != nil {
-		s.serverError(w, r, err2)
-		return
-	}
-	data["Units"] = units
-	if err != nil {
-		s.formErrors(p, err)
+	data := p.Data.(map[string]any)
+	if invalid {
 		s.render(w, r, http.StatusBadRequest, "dashboard", p)
 		return
 	}

@@ -40,25 +40,14 @@ type reportCrumb struct {
 }
 
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
-	rq, err := s.readReportQuery(r)
-	if err != nil && !failure.Is(err, failure.Invalid) {
-		s.handleErr(w, r, err)
+	rq, p, invalid, ok := s.reportFormPage(w, r, "report.title", "/reports")
+	if !ok {
 		return
 	}
-	p := s.newPage(r, "report.title")
-	p.Active = "nav.reports"
-	p.Form = rq.Form
-	data := map[string]any{"Kinds": report.PeriodKinds, "Months": reportOneTo(12), "Quarters": reportOneTo(4), "Sorts": reportSorts}
-	p.Data = data
-	units, err2 := s.reportUnitOptions(r, rq)
-	if err2 != nil {
-		s.serverError(w, r, err2)
-		return
-	}
-	data["Units"] = units
+	data := p.Data.(map[string]any)
+	data["Sorts"] = reportSorts
 	data["Crumbs"] = s.reportCrumbs(r, rq)
-	if err != nil {
-		s.formErrors(p, err)
+	if invalid {
 		s.render(w, r, http.StatusBadRequest, "report_view", p)
 		return
 	}
@@ -72,6 +61,37 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		"ms_children", res.Timing.Children.Milliseconds(), "ms_trend", res.Timing.Trend.Milliseconds())
 	s.fillReportPage(p, res)
 	s.render(w, r, http.StatusOK, "report_view", p)
+}
+
+// reportFormPage reads the report query and starts a page with its unit and period form
+// (the reports at /reports, the dashboard at /dashboard: the form's action). ok is false
+// when it answered the request itself (an error that is not the form's); invalid when the
+// period is wrong, the page then holds the form's errors.
+func (s *Server) reportFormPage(w http.ResponseWriter, r *http.Request, titleKey, action string) (rq reportQuery, p *page,
+	invalid, ok bool) {
+	rq, err := s.readReportQuery(r)
+	if err != nil && !failure.Is(err, failure.Invalid) {
+		s.handleErr(w, r, err)
+		return rq, nil, false, false
+	}
+	p = s.newPage(r, titleKey)
+	p.Active = "nav.reports"
+	p.Form = rq.Form
+	data := map[string]any{"Kinds": report.PeriodKinds, "Months": reportOneTo(12), "Quarters": reportOneTo(4)}
+	if action != "/reports" {
+		data["FormAction"] = action
+	}
+	p.Data = data
+	units, err2 := s.reportUnitOptions(r, rq)
+	if err2 != nil {
+		s.serverError(w, r, err2)
+		return rq, nil, false, false
+	}
+	data["Units"] = units
+	if err != nil {
+		s.formErrors(p, err)
+	}
+	return rq, p, err != nil, true
 }
 
 // fillReportPage puts a computed report on the page.
