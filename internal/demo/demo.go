@@ -252,6 +252,11 @@ func Load(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 		if err := l.evaluations2022(ctx); err != nil {
 			return nil, fmt.Errorf("demo: QMS evaluations of 2022: %w", err)
 		}
+		// The bulk load leaves PostgreSQL without statistics until autovacuum comes by,
+		// and the first pages plan their queries blind (seconds instead of milliseconds).
+		if err := db.Analyze(ctx); err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
 	}
 	if l.res.UnitsCreated+l.res.UsersCreated+l.res.StaffCreated+l.res.DossiersCreated > 0 {
 		err := db.Audit(ctx, store.AuditEvent{At: opts.Now, Action: "demo.load", ObjectType: "demo", ObjectID: provinceCode,

@@ -67,8 +67,7 @@ func (db *DB) BeginBulkLoad(ctx context.Context) (end func(context.Context) erro
 			_, err := db.write.ExecContext(ctx, `PRAGMA synchronous = NORMAL`)
 			return err
 		}
-		_, err := db.write.ExecContext(ctx, `ANALYZE dossiers`)
-		return err
+		return db.Analyze(ctx)
 	}, nil
 }
 
