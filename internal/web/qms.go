@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -462,6 +463,44 @@ func qmsEnumKeys() map[string]string {
 		keys["qms.audit_status_"+string(st)] = "qms.AuditStatus"
 	}
 	return keys
+}
+
+// qmsRecord is how the step handlers of one kind of QMS record (risk entry,
+// nonconformity, management review) load it with the official's access, read it again and
+// show it.
+type qmsRecord[R, A any] struct {
+	load      func(w http.ResponseWriter, r *http.Request) (R, A, bool)
+	reload    func(ctx context.Context, id string) (R, error)
+	show      func(w http.ResponseWriter, r *http.Request, status int, p *page, x R, acc A)
+	id        func(R) string
+	titleKey  string        // the record page's title
+	path      string        // the record's address without its ID
+	flashArgs func(R) []any // the success message's arguments, if any
+}
+
+// step checks the official may take a step on the record, runs it and goes back to the
+// record (or shows it again with the refusal and the form as typed).
+func (k qmsRecord[R, A]) step(s *Server, w http.ResponseWriter, r *http.Request, allowed func(A) bool,
+	run func(x R, me string) error, flashKey string) {
+	x, acc, ok := k.load(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	if !allowed(acc) {
+		s.forbidden(w, r)
+		return
+	}
+	err := run(x, actor(r).UserID)
+	var args []any
+	if k.flashArgs != nil {
+		args = k.flashArgs(x)
+	}
+	s.stepDone(w, r, err, k.titleKey, func(status int, p *page) {
+		if fresh, err := k.reload(r.Context(), k.id(x)); err == nil {
+			x = fresh
+		}
+		k.show(w, r, status, p, x, acc)
+	}, k.path+k.id(x), flashKey, args...)
 }
 
 // stepDone ends a change posted on a QMS record: done, a message and back to target; refused

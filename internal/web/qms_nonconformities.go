@@ -197,25 +197,12 @@ func (s *Server) ncTitle(lang string, n qms.Nonconformity) string {
 	return s.i18n.T(lang, key, n.Month.Display(), n.EvidenceCount)
 }
 
-// ncStep checks the official may take a step on the record, runs it and goes back to the
-// record (or shows it again with the refusal and the form as typed).
+// ncStep is a step on a nonconformity (qmsRecord.step).
 func (s *Server) ncStep(w http.ResponseWriter, r *http.Request, allowed func(ncAccess) bool,
 	run func(n store.NCRow, me string) error, flashKey string) {
-	n, acc, ok := s.loadQMSNC(w, r)
-	if !ok || !s.parseForm(w, r) {
-		return
-	}
-	if !allowed(acc) {
-		s.forbidden(w, r)
-		return
-	}
-	err := run(n, actor(r).UserID)
-	s.stepDone(w, r, err, "qms.nc", func(status int, p *page) {
-		if fresh, err := s.db.Nonconformity(r.Context(), n.ID); err == nil {
-			n = fresh
-		}
-		s.qmsNCPage(w, r, status, p, n, acc)
-	}, "/qms/nonconformities/"+n.ID, flashKey)
+	qmsRecord[store.NCRow, ncAccess]{load: s.loadQMSNC, reload: s.db.Nonconformity, show: s.qmsNCPage,
+		id: func(n store.NCRow) string { return n.ID }, titleKey: "qms.nc", path: "/qms/nonconformities/"}.
+		step(s, w, r, allowed, run, flashKey)
 }
 
 func (s *Server) planQMSNC(w http.ResponseWriter, r *http.Request) {

@@ -171,25 +171,14 @@ func (s *Server) qmsReviewPage(w http.ResponseWriter, r *http.Request, status in
 	s.render(w, r, status, "qms_review", p)
 }
 
-// reviewStep checks the official may change the review, runs the change and goes back to
-// the review (or shows it again with the refusal and the form as typed).
+// reviewStep is a change to a management review (qmsRecord.step); its flash names the
+// review.
 func (s *Server) reviewStep(w http.ResponseWriter, r *http.Request, allowed func(qmsAccess) bool,
 	run func(rv store.ReviewRow, me string) error, flashKey string) {
-	rv, acc, ok := s.loadQMSReview(w, r)
-	if !ok || !s.parseForm(w, r) {
-		return
-	}
-	if !allowed(acc) {
-		s.forbidden(w, r)
-		return
-	}
-	err := run(rv, actor(r).UserID)
-	s.stepDone(w, r, err, "qms.review", func(status int, p *page) {
-		if fresh, err := s.db.Review(r.Context(), rv.ID); err == nil {
-			rv = fresh
-		}
-		s.qmsReviewPage(w, r, status, p, rv, acc)
-	}, "/qms/reviews/"+rv.ID, flashKey, rv.Title)
+	qmsRecord[store.ReviewRow, qmsAccess]{load: s.loadQMSReview, reload: s.db.Review, show: s.qmsReviewPage,
+		id: func(rv store.ReviewRow) string { return rv.ID }, titleKey: "qms.review", path: "/qms/reviews/",
+		flashArgs: func(rv store.ReviewRow) []any { return []any{rv.Title} }}.
+		step(s, w, r, allowed, run, flashKey)
 }
 
 func (s *Server) updateQMSReview(w http.ResponseWriter, r *http.Request) {

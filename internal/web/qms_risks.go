@@ -307,25 +307,12 @@ func (s *Server) riskHistory(r *http.Request, id string) ([]riskHistoryStep, err
 	return out, nil
 }
 
-// riskStep checks the official may take a step on the entry, runs it and goes back to
-// the entry (or shows it again with the refusal and the form as typed).
+// riskStep is a step on a risk entry (qmsRecord.step).
 func (s *Server) riskStep(w http.ResponseWriter, r *http.Request, allowed func(riskAccess) bool,
 	run func(x store.RiskRow, me string) error, flashKey string) {
-	x, acc, ok := s.loadQMSRisk(w, r)
-	if !ok || !s.parseForm(w, r) {
-		return
-	}
-	if !allowed(acc) {
-		s.forbidden(w, r)
-		return
-	}
-	err := run(x, actor(r).UserID)
-	s.stepDone(w, r, err, "qms.risk", func(status int, p *page) {
-		if fresh, err := s.db.Risk(r.Context(), x.ID); err == nil {
-			x = fresh
-		}
-		s.qmsRiskPage(w, r, status, p, x, acc)
-	}, "/qms/risks/"+x.ID, flashKey)
+	qmsRecord[store.RiskRow, riskAccess]{load: s.loadQMSRisk, reload: s.db.Risk, show: s.qmsRiskPage,
+		id: func(x store.RiskRow) string { return x.ID }, titleKey: "qms.risk", path: "/qms/risks/"}.
+		step(s, w, r, allowed, run, flashKey)
 }
 
 func (s *Server) updateQMSRisk(w http.ResponseWriter, r *http.Request) {
