@@ -208,11 +208,16 @@ func startServer(t *testing.T, dsn, addr string) *exec.Cmd {
 
 // postIntake sends one intake; ok means the server acknowledged it with a code.
 func postIntake(addr, secret, key string, body []byte) (string, bool) {
-	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/dossiers", bytes.NewReader(body))
+	return sendIntake(&http.Client{Timeout: 5 * time.Second}, "http://"+addr, secret, key, body)
+}
+
+// sendIntake posts an intake through the API with a token and an idempotency key; ok
+// means the server acknowledged it with a code (created, or the same dossier again).
+func sendIntake(client *http.Client, base, secret, key string, body []byte) (string, bool) {
+	req, _ := http.NewRequest("POST", base+"/api/v1/dossiers", bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+secret)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", key)
-	client := http.Client{Timeout: 5 * time.Second}
 	resp, err := client.Do(req)
 	if err != nil {
 		return "", false

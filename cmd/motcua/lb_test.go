@@ -481,22 +481,7 @@ func (c *lbClient) login(t *testing.T, email, password string) {
 
 // intake posts the fixture's intake with an idempotency key; ok means acknowledged.
 func (c *lbClient) intake(fx lbFixture, key string) (string, bool) {
-	req, _ := http.NewRequest("POST", c.base+"/api/v1/dossiers", bytes.NewReader(fx.body))
-	req.Header.Set("Authorization", "Bearer "+fx.secret)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Idempotency-Key", key)
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return "", false
-	}
-	defer resp.Body.Close()
-	var d struct {
-		Code string `json:"code"`
-	}
-	if (resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK) || json.NewDecoder(resp.Body).Decode(&d) != nil || d.Code == "" {
-		return "", false
-	}
-	return d.Code, true
+	return sendIntake(c.hc, c.base, fx.secret, key, fx.body)
 }
 
 // traffic records what the clients saw.
