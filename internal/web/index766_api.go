@@ -190,17 +190,8 @@ func index766APIOps() []apiOp {
 				"by=children: thêm xếp hạng các đơn vị trực thuộc theo tổng điểm. / The service index of Decision 766/QĐ-TTg: 100 points in six groups; " +
 				"each indicator has its score, formula, numerator and denominator (or the score an official entered with evidence). The version used is the " +
 				"province's in force on the period's last day, else the national one. by=children adds the ranking of the child units by total.",
-			Query: []apiParam{
-				{"unit_id", "Đơn vị (cả đơn vị trực thuộc); mặc định đơn vị của vai trò / unit with its subtree; default: the caller's", "string", false},
-				{"from", "Từ ngày (YYYY-MM-DD) / first day", "string", false},
-				{"to", "Đến ngày (YYYY-MM-DD), tính cả ngày này / last day, inclusive", "string", false},
-				{"period", "Hoặc loại kỳ: month, quarter, year, months, range / or a period kind", "string", false},
-				{"year", "Năm (với period) / year", "integer", false},
-				{"month", "Tháng 1–12 (period=month) / month", "integer", false},
-				{"quarter", "Quý 1–4 (period=quarter) / quarter", "integer", false},
-				{"months", "Số tháng đầu năm 1–12 (period=months) / first N months", "integer", false},
-				{"by", "children: thêm xếp hạng đơn vị trực thuộc / add the ranking of the child units", "string", false},
-			},
+			Query: append(reportQueryParams(),
+				apiParam{"by", "children: thêm xếp hạng đơn vị trực thuộc / add the ranking of the child units", "string", false}),
 			Response: apiIndex766JSON{}},
 	}
 }

@@ -133,6 +133,21 @@ func (s *Server) apiReportStats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// reportQueryParams are the query parameters that choose a report's unit and period, as
+// readReportQuery reads them.
+func reportQueryParams() []apiParam {
+	return []apiParam{
+		{"unit_id", "Đơn vị (cả đơn vị trực thuộc); mặc định đơn vị của vai trò / unit with its subtree; default: the caller's", "string", false},
+		{"from", "Từ ngày (YYYY-MM-DD) / first day", "string", false},
+		{"to", "Đến ngày (YYYY-MM-DD), tính cả ngày này / last day, inclusive", "string", false},
+		{"period", "Hoặc loại kỳ: month, quarter, year, months, range / or a period kind", "string", false},
+		{"year", "Năm (với period) / year", "integer", false},
+		{"month", "Tháng 1–12 (period=month) / month", "integer", false},
+		{"quarter", "Quý 1–4 (period=quarter) / quarter", "integer", false},
+		{"months", "Số tháng đầu năm 1–12 (period=months) / first N months", "integer", false},
+	}
+}
+
 // reportAPIOps documents the report API.
 func reportAPIOps() []apiOp {
 	return []apiOp{
@@ -142,18 +157,9 @@ func reportAPIOps() []apiOp {
 				"Không có from/to: tháng này tính đến hôm nay; kỳ chưa kết thúc thì hồ sơ đang giải quyết tính đến hôm nay (in_progress_at). " +
 				"/ On-time rate = dossiers received in the period resolved early or on time ÷ dossiers received in the period. " +
 				"Without from/to: this month so far; for a period not over yet, in-progress figures are counted at today (in_progress_at).",
-			Query: []apiParam{
-				{"unit_id", "Đơn vị (cả đơn vị trực thuộc); mặc định đơn vị của vai trò / unit with its subtree; default: the caller's", "string", false},
-				{"from", "Từ ngày (YYYY-MM-DD) / first day", "string", false},
-				{"to", "Đến ngày (YYYY-MM-DD), tính cả ngày này / last day, inclusive", "string", false},
-				{"period", "Hoặc loại kỳ: month, quarter, year, months, range / or a period kind", "string", false},
-				{"year", "Năm (với period) / year", "integer", false},
-				{"month", "Tháng 1–12 (period=month) / month", "integer", false},
-				{"quarter", "Quý 1–4 (period=quarter) / quarter", "integer", false},
-				{"months", "Số tháng đầu năm 1–12 (period=months) / first N months", "integer", false},
-				{"by", "children: thêm số liệu từng đơn vị trực thuộc / add the figures of each child unit", "string", false},
-				{"sort", "Thứ tự đơn vị: rate, late, overdue, received / order of the children", "string", false},
-			},
+			Query: append(reportQueryParams(),
+				apiParam{"by", "children: thêm số liệu từng đơn vị trực thuộc / add the figures of each child unit", "string", false},
+				apiParam{"sort", "Thứ tự đơn vị: rate, late, overdue, received / order of the children", "string", false}),
 			Response: apiReportJSON{}},
 	}
 }
