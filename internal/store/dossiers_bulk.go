@@ -580,7 +580,7 @@ func writeBulk(ctx context.Context, tx *sql.Tx, out []sealed, q bulkSQL) error {
 	for _, s := range out {
 		deltas = append(deltas, report.Contribution(s.d)...)
 	}
-	if err := applyRollups(ctx, tx, deltas); err != nil {
+	if err := insertRollupRows(ctx, tx, groupDeltas(deltas), q); err != nil {
 		return err
 	}
 	ids := make([]any, 0, len(versions)+1)

@@ -91,13 +91,7 @@ func (db *DB) sumRanges(ctx context.Context, under []string, ranges [][2]string)
 	var c conds
 	parts := make([]string, len(segs))
 	for j, seg := range segs {
-		where := conds{args: c.args}
-		agenciesUnder(&where, under)
-		where.add(fmt.Sprintf("r.%s >= %s", seg.col, where.arg(seg.lo)))
-		where.add(fmt.Sprintf("r.%s <= %s", seg.col, where.arg(seg.hi)))
-		c.args = where.args
-		parts[j] = fmt.Sprintf(`SELECT '%d', %s FROM %s r WHERE %s`, j, sumColumns(), seg.table,
-			strings.Join(where.where, " AND "))
+		parts[j] = fmt.Sprintf(`SELECT '%d', %s FROM %s r WHERE %s`, j, sumColumns(), seg.table, seg.where(&c, under))
 	}
 	bySeg := make([]report.Sums, len(segs))
 	err := db.groupedSums(ctx, strings.Join(parts, " UNION ALL "), c.args, func(key string, s report.Sums) {

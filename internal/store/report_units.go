@@ -47,6 +47,17 @@ type rollupSegment struct {
 	table, col, lo, hi string
 }
 
+// where adds to c the conditions that select the segment's rows of the agencies under the
+// paths, and returns them joined (one query may hold several segments, sharing c's
+// parameters).
+func (seg rollupSegment) where(c *conds, under []string) string {
+	start := len(c.where)
+	agenciesUnder(c, under)
+	c.add(fmt.Sprintf("r.%s >= %s", seg.col, c.arg(seg.lo)))
+	c.add(fmt.Sprintf("r.%s <= %s", seg.col, c.arg(seg.hi)))
+	return strings.Join(c.where[start:], " AND ")
+}
+
 // rollupSegments splits the days from..to (from empty: since the beginning) into whole
 // years, read from the yearly rollup, and the rest into whole months, read from the
 // monthly one, and the days before the first and after the last whole month, read from
@@ -131,11 +142,8 @@ func (db *DB) sumRangeByUnit(ctx context.Context, under []string, from, to strin
 // sumTableByUnit adds one segment's sums per agency into out.
 func (db *DB) sumTableByUnit(ctx context.Context, seg rollupSegment, under []string, out map[string]report.Sums) error {
 	var c conds
-	agenciesUnder(&c, under)
-	c.add(fmt.Sprintf("r.%s >= %s", seg.col, c.arg(seg.lo)))
-	c.add(fmt.Sprintf("r.%s <= %s", seg.col, c.arg(seg.hi)))
-	query := `SELECT r.unit_id, ` + sumColumns() + ` FROM ` + seg.table + ` r WHERE ` +
-		strings.Join(c.where, " AND ") + ` GROUP BY r.unit_id`
+	query := `SELECT r.unit_id, ` + sumColumns() + ` FROM ` + seg.table + ` r WHERE ` + seg.where(&c, under) +
+		` GROUP BY r.unit_id`
 	err := db.groupedSums(ctx, query, c.args, func(id string, s report.Sums) {
 		total := out[id]
 		total.Add(s)

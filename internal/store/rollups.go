@@ -18,6 +18,17 @@ type rollupRow struct {
 	sums           report.Sums
 }
 
+// values are the row's statement parameters: agency, period, then the counters in
+// report.Columns order.
+func (r rollupRow) values() []any {
+	out := make([]any, 0, 2+len(r.sums))
+	out = append(out, r.unitID, r.period)
+	for _, v := range r.sums {
+		out = append(out, v)
+	}
+	return out
+}
+
 // rollupTable is one level of the rollups: the counters per agency and day, month or
 // year, keyed by the first keyLen characters of the day (2024-03-15, 2024-03, 2024).
 type rollupTable struct {
@@ -97,20 +108,15 @@ func rollupUpsertRows(t rollupTable, n int, q bulkSQL) string {
 		t.name, t.col, cols, q.values(n, 2+len(report.Columns)), t.col, strings.Join(sets, ", "))
 }
 
-// insertRollupRows adds rows to the rollups: one statement per level for the few rows of
-// an action, multi-row upserts bounded by q's parameter limit for rebuilds and bulk
-// loads (the rows are distinct keys, as groupDeltas makes them). Rows are written in key
-// order so concurrent transactions on PostgreSQL lock them in the same order.
+// insertRollupRows adds rows to the rollups for rebuilds and bulk loads: multi-row upserts
+// bounded by q's parameter limit (the rows are distinct keys, as groupDeltas makes them),
+// written in key order so concurrent transactions on PostgreSQL lock them in the same
+// order. An action writes its few rows through rollTransition.
 func insertRollupRows(ctx context.Context, tx *sql.Tx, set rollupSet, q bulkSQL) error {
 	for i, level := range rollupLevels {
 		rows := make([][]any, len(set[i]))
 		for j, r := range set[i] {
-			row := make([]any, 0, 2+len(r.sums))
-			row = append(row, r.unitID, r.period)
-			for _, v := range r.sums {
-				row = append(row, v)
-			}
-			rows[j] = row
+			rows[j] = r.values()
 		}
 		err := q.exec(ctx, tx, rows, func(n, _ int) string { return rollupUpsertRows(level, n, q) })
 		if err != nil {
@@ -118,18 +124,6 @@ func insertRollupRows(ctx context.Context, tx *sql.Tx, set rollupSet, q bulkSQL)
 		}
 	}
 	return nil
-}
-
-// actionSQL writes an action's few rollup rows with numbered parameters, which both
-// databases read.
-var actionSQL = bulkSQL{maxParams: 1000}
-
-// applyRollups adds cell deltas to the rollups through tx.
-func applyRollups(ctx context.Context, tx *sql.Tx, deltas []report.Delta) error {
-	if len(deltas) == 0 {
-		return nil
-	}
-	return insertRollupRows(ctx, tx, groupDeltas(deltas), actionSQL)
 }
 
 // rollTransition updates the rollups for a dossier going from old to new through w.
@@ -149,12 +143,7 @@ func rollupStatements(set rollupSet) []stmt {
 	var out []stmt
 	for i := range rollupLevels {
 		for _, r := range set[i] {
-			args := make([]any, 0, 2+len(r.sums))
-			args = append(args, r.unitID, r.period)
-			for _, v := range r.sums {
-				args = append(args, v)
-			}
-			out = append(out, stmt{texts[i], args})
+			out = append(out, stmt{texts[i], r.values()})
 		}
 	}
 	return out
@@ -163,7 +152,7 @@ func rollupStatements(set rollupSet) []stmt {
 // rollupOneRow is each level's single-row upsert.
 var rollupOneRow = sync.OnceValue(func() (texts [len(rollupLevels)]string) {
 	for i, level := range rollupLevels {
-		texts[i] = rollupUpsertRows(level, 1, actionSQL)
+		texts[i] = rollupUpsertRows(level, 1, bulkSQL{maxParams: 1000}) // numbered, read by both databases
 	}
 	return texts
 })
