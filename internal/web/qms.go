@@ -156,6 +156,22 @@ func (s *Server) qmsPage(r *http.Request, titleKey string, u unit.Unit, tab stri
 	return p
 }
 
+// refusedForm shows a unit's QMS list again after a refused creation: the form as typed,
+// its errors, and the status the failure calls for; show renders the list (and may add to
+// the page first). An error that is not a domain failure is a server error.
+func (s *Server) refusedForm(w http.ResponseWriter, r *http.Request, err error, u unit.Unit, titleKey, tab string,
+	form map[string]string, show func(status int, p *page)) {
+	e, ok := failure.As(err)
+	if !ok {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.qmsPage(r, titleKey, u, tab)
+	p.Form = form
+	s.formErrors(p, err)
+	show(statusOf(e.Kind), p)
+}
+
 // data returns the page's data map.
 func (p *page) data() map[string]any {
 	m, _ := p.Data.(map[string]any)

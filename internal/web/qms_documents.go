@@ -100,16 +100,10 @@ func (s *Server) createQMSDocument(w http.ResponseWriter, r *http.Request) {
 		err = s.db.CreateDocument(r.Context(), &d, reviewers, actor(r).UserID)
 	}
 	if err != nil {
-		e, ok := failure.As(err)
-		if !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		p := s.qmsPage(r, "qms.documents", u, "documents")
-		p.Form = form
-		p.data()["Reviewers"] = reviewers
-		s.formErrors(p, err)
-		s.qmsDocumentsPage(w, r, statusOf(e.Kind), p, u, acc)
+		s.refusedForm(w, r, err, u, "qms.documents", "documents", form, func(status int, p *page) {
+			p.data()["Reviewers"] = reviewers
+			s.qmsDocumentsPage(w, r, status, p, u, acc)
+		})
 		return
 	}
 	s.flash(r, "qms.doc_created", d.Code)

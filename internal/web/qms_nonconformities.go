@@ -76,15 +76,9 @@ func (s *Server) raiseQMSNonconformity(w http.ResponseWriter, r *http.Request) {
 		err = s.db.RaiseNonconformity(r.Context(), &n, actor(r).UserID)
 	}
 	if err != nil {
-		e, ok := failure.As(err)
-		if !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		p := s.qmsPage(r, "qms.ncs", u, "ncs")
-		p.Form = form
-		s.formErrors(p, err)
-		s.qmsNonconformitiesPage(w, r, statusOf(e.Kind), p, u, acc)
+		s.refusedForm(w, r, err, u, "qms.ncs", "ncs", form, func(status int, p *page) {
+			s.qmsNonconformitiesPage(w, r, status, p, u, acc)
+		})
 		return
 	}
 	s.flash(r, "qms.nc_raised")

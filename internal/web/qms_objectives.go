@@ -181,19 +181,13 @@ func (s *Server) createQMSObjective(w http.ResponseWriter, r *http.Request) {
 	o, form := objectiveForm(r)
 	o.UnitID = u.ID
 	if err := s.db.CreateObjective(r.Context(), &o, actor(r).UserID); err != nil {
-		e, ok := failure.As(err)
-		if !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		p := s.qmsPage(r, "qms.objectives", u, "objectives")
-		p.Form = form
-		s.formErrors(p, err)
-		year := o.Year
-		if year < 2000 || year > 2200 {
-			year = s.yearParam(r, u)
-		}
-		s.qmsObjectivesPage(w, r, statusOf(e.Kind), p, u, acc, year)
+		s.refusedForm(w, r, err, u, "qms.objectives", "objectives", form, func(status int, p *page) {
+			year := o.Year
+			if year < 2000 || year > 2200 {
+				year = s.yearParam(r, u)
+			}
+			s.qmsObjectivesPage(w, r, status, p, u, acc, year)
+		})
 		return
 	}
 	s.flash(r, "qms.objective_created", o.Title)

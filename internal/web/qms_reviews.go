@@ -80,15 +80,9 @@ func (s *Server) createQMSReview(w http.ResponseWriter, r *http.Request) {
 		err = s.db.CreateReview(r.Context(), &rv, actor(r).UserID)
 	}
 	if err != nil {
-		e, ok := failure.As(err)
-		if !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		p := s.qmsPage(r, "qms.reviews", u, "reviews")
-		p.Form = form
-		s.formErrors(p, err)
-		s.qmsReviewsPage(w, r, statusOf(e.Kind), p, u, acc)
+		s.refusedForm(w, r, err, u, "qms.reviews", "reviews", form, func(status int, p *page) {
+			s.qmsReviewsPage(w, r, status, p, u, acc)
+		})
 		return
 	}
 	s.flash(r, "qms.review_created", rv.Title)

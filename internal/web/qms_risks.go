@@ -134,15 +134,9 @@ func (s *Server) createQMSRisk(w http.ResponseWriter, r *http.Request) {
 		err = s.db.CreateRisk(r.Context(), &x, actor(r).UserID)
 	}
 	if err != nil {
-		e, ok := failure.As(err)
-		if !ok {
-			s.serverError(w, r, err)
-			return
-		}
-		p := s.qmsPage(r, "qms.risks", u, "risks")
-		p.Form = form
-		s.formErrors(p, err)
-		s.qmsRisksPage(w, r, statusOf(e.Kind), p, u, acc)
+		s.refusedForm(w, r, err, u, "qms.risks", "risks", form, func(status int, p *page) {
+			s.qmsRisksPage(w, r, status, p, u, acc)
+		})
 		return
 	}
 	s.flash(r, "qms.risk_created")
