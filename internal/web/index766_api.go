@@ -10,7 +10,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/motcua/motcua/internal/failure"
 	"github.com/motcua/motcua/internal/forms"
 	"github.com/motcua/motcua/internal/report"
 )
@@ -97,16 +96,12 @@ type apiIndex766JSON struct {
 }
 
 func (s *Server) apiIndex766(w http.ResponseWriter, r *http.Request) {
-	rq, err := s.readReportQuery(r)
-	by := r.URL.Query().Get("by")
-	if by != "" && by != "children" && (err == nil || failure.Is(err, failure.Invalid)) {
-		err = failure.Join(err, failure.InvalidField("by", "report.by_invalid"))
-	}
+	rq, children, err := s.readReportAPIQuery(r)
 	if err != nil {
 		s.renderError(w, r, err, reportQueryStatus(err))
 		return
 	}
-	res, err := s.buildIndex766(r.Context(), rq, by == "children")
+	res, err := s.buildIndex766(r.Context(), rq, children)
 	if err != nil {
 		s.renderError(w, r, err, 0)
 		return

@@ -96,19 +96,27 @@ func (s *Server) toAPIStats(lang string, st report.Stats) apiStatsJSON {
 		OnlineShare: rate("online_share", st.OnlineShare()), DigitisedShare: rate("digitised_share", st.DigitisedShare())}
 }
 
-// apiReportStats answers the figures of a unit over a period, with by=children the
-// breakdown by child unit in tree order (or in the order of sort=).
-func (s *Server) apiReportStats(w http.ResponseWriter, r *http.Request) {
+// readReportAPIQuery reads a report API's unit and period and its by parameter:
+// children (true) asks for the child units as well; anything else but nothing is refused
+// with the query's other errors.
+func (s *Server) readReportAPIQuery(r *http.Request) (reportQuery, bool, error) {
 	rq, err := s.readReportQuery(r)
 	by := r.URL.Query().Get("by")
 	if by != "" && by != "children" && (err == nil || failure.Is(err, failure.Invalid)) {
 		err = failure.Join(err, failure.InvalidField("by", "report.by_invalid"))
 	}
+	return rq, by == "children", err
+}
+
+// apiReportStats answers the figures of a unit over a period, with by=children the
+// breakdown by child unit in tree order (or in the order of sort=).
+func (s *Server) apiReportStats(w http.ResponseWriter, r *http.Request) {
+	rq, children, err := s.readReportAPIQuery(r)
 	if err != nil {
 		s.renderError(w, r, err, reportQueryStatus(err))
 		return
 	}
-	res, err := s.buildReport(r.Context(), rq, by == "children", false)
+	res, err := s.buildReport(r.Context(), rq, children, false)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -121,7 +129,7 @@ func (s *Server) apiReportStats(w http.ResponseWriter, r *http.Request) {
 	} else {
 		out.Unit = apiReportUnitJSON{ID: rq.Unit.ID, Code: rq.Unit.Code, Name: rq.Unit.Name, Kind: string(rq.Unit.Kind)}
 	}
-	if by == "children" {
+	if children {
 		rows := res.Children
 		sortChildren(rows, rq.Sort)
 		out.Children = make([]apiChildStatsJSON, len(rows))
