@@ -55,6 +55,7 @@ func (s *Server) index766Render(w http.ResponseWriter, r *http.Request, status i
 	}
 	data["Units"] = units
 	data["DefinitionsURL"] = "/reports/index766/definitions"
+	data["FormAction"] = "/reports/index766"
 	if formErr != nil {
 		s.formErrors(p, formErr)
 	}
