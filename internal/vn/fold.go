@@ -11,11 +11,13 @@ import (
 
 // Fold returns s lower-cased with Vietnamese diacritics removed and đ mapped to d, with
 // runs of white space collapsed. Both databases store and query this form with LIKE.
+// Bytes that are not UTF-8 are dropped, and the text is lower-cased before it is
+// decomposed, so folding a folded text changes nothing.
 func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range norm.NFD.String(s) {
+	for _, r := range norm.NFD.String(strings.ToLower(strings.ToValidUTF8(s, ""))) {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue
@@ -29,7 +31,7 @@ func Fold(s string) string {
 			continue
 		}
 		space = false
-		b.WriteRune(unicode.ToLower(r))
+		b.WriteRune(r)
 	}
 	return strings.TrimRight(b.String(), " ")
 }
