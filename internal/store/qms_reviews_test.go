@@ -89,7 +89,9 @@ func TestManagementReview(t *testing.T) {
 		if err := db.CreateReview(ctx, &next, iso); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := db.Review(ctx, next.ID); len(got.Inputs.PreviousActions) != 1 || !got.Inputs.PreviousActions[0].Done {
+		// The stored inputs keep the action's due day (they lost it while unit.Date had no JSON form).
+		if got, _ := db.Review(ctx, next.ID); len(got.Inputs.PreviousActions) != 1 || !got.Inputs.PreviousActions[0].Done ||
+			got.Inputs.PreviousActions[0].DueOn != d(2026, 9, 30) {
 			t.Fatalf("previous actions: %+v", got.Inputs.PreviousActions)
 		}
 		list, _ := db.Reviews(ctx, k.commune.ID)

@@ -74,6 +74,19 @@ func (d Date) Value() (driver.Value, error) {
 	return d.String(), nil
 }
 
+// MarshalText writes YYYY-MM-DD ("" for the zero date), so a Date in JSON is a string.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads what MarshalText writes, with ParseDate's checks.
+func (d *Date) UnmarshalText(b []byte) error {
+	p, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}
+
 // Scan reads a date stored as text (or a time from a driver that converts it).
 func (d *Date) Scan(src any) error {
 	switch v := src.(type) {
