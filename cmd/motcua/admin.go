@@ -38,7 +38,7 @@ func runAdmin(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, *dsn)
+	db, err := dsn.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func runAudit(ctx context.Context, args []string, stdout, _ io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("audit: expected the action verify, got %v", pos)
 	}
-	db, err := openStore(ctx, *dsn)
+	db, err := dsn.open(ctx)
 	if err != nil {
 		return err
 	}

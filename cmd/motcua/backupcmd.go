@@ -18,7 +18,7 @@ import (
 // pg_dump's custom format. "backup check FILE" verifies a SQLite backup.
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("backup", "backup [--db …] [--out FILE] | backup check FILE", stdout)
-	dsn := dbFlag(fs)
+	src := dbFlag(fs)
 	out := fs.String("out", "", "tệp sao lưu / backup file (default: backups/motcua-YYYYMMDD-HHMMSS.db or .dump)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -31,12 +31,16 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return fmt.Errorf("backup: unexpected %v", pos)
 	}
-	if store.DialectOf(*dsn) == store.Postgres {
+	dsn, err := src.url()
+	if err != nil {
+		return err
+	}
+	if store.DialectOf(dsn) == store.Postgres {
 		path := cmpOr(*out, defaultBackupName("dump"))
-		return pgTool(ctx, stdout, stderr, "pg_dump", "--format=custom", "--no-owner", "--file", path, *dsn)
+		return pgTool(ctx, stdout, stderr, "pg_dump", "--format=custom", "--no-owner", "--file", path, dsn)
 	}
 	path := cmpOr(*out, defaultBackupName("db"))
-	db, err := store.Open(ctx, *dsn, store.Options{})
+	db, err := store.Open(ctx, dsn, store.Options{})
 	if err != nil {
 		return err
 	}
@@ -102,7 +106,7 @@ func checkBackup(ctx context.Context, path string, stdout io.Writer) error {
 // server first); for PostgreSQL it runs pg_restore into the database.
 func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("restore", "restore FILE [--db …] [--force]", stdout)
-	dsn := dbFlag(fs)
+	src := dbFlag(fs)
 	force := fs.Bool("force", false, "thay CSDL đang có / replace an existing database")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -113,8 +117,12 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("restore: expected one backup file, got %v", pos)
 	}
 	file := pos[0]
-	if store.DialectOf(*dsn) == store.Postgres {
-		flags := []string{"--no-owner", "--dbname", *dsn}
+	dsn, err := src.url()
+	if err != nil {
+		return err
+	}
+	if store.DialectOf(dsn) == store.Postgres {
+		flags := []string{"--no-owner", "--dbname", dsn}
 		if *force {
 			flags = append(flags, "--clean", "--if-exists")
 		}
@@ -123,10 +131,10 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := checkBackup(ctx, file, stdout); err != nil {
 		return err
 	}
-	if _, err := os.Stat(*dsn); err == nil && !*force {
-		return fmt.Errorf("restore: %s exists; stop the server and add --force to replace it", *dsn)
+	if _, err := os.Stat(dsn); err == nil && !*force {
+		return fmt.Errorf("restore: %s exists; stop the server and add --force to replace it", dsn)
 	}
-	return copyDatabase(file, *dsn, stdout)
+	return copyDatabase(file, dsn, stdout)
 }
 
 // copyDatabase copies a SQLite file into place through a temporary file and a rename, and

@@ -142,3 +142,52 @@ func TestSchemaTooNew(t *testing.T) {
 		})
 	}
 }
+
+// TestCommandsReadTheConfigFile: the commands that open a database other than serve,
+// worker and migrate take it from the configuration file too, so an operator's
+// `motcua backup --config /etc/motcua/motcua.toml` backs up the server's database and not
+// a new, empty data/motcua.db.
+func TestCommandsReadTheConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir) // a command that ignored the file would create data/motcua.db here
+	configured := filepath.Join(dir, "configured.db")
+	cfgPath := filepath.Join(dir, "motcua.toml")
+	if err := os.WriteFile(cfgPath, []byte("[database]\nurl = \""+configured+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MOTCUA_DB", "")
+	t.Setenv("MOTCUA_CONFIG", "")
+	t.Setenv("MOTCUA_ADMIN_PASSWORD", "mat-khau-quan-tri")
+	if out, err := runCmd(t, "admin", "create", "--config", cfgPath, "--email", "a@example.vn", "--name", "Quản Trị"); err != nil {
+		t.Fatalf("admin create: %v\n%s", err, out)
+	}
+	backup := filepath.Join(dir, "b.db")
+	for _, args := range [][]string{
+		{"report", "verify", "--config", cfgPath},
+		{"audit", "verify", "--config", cfgPath},
+		{"backup", "--config", cfgPath, "--out", backup},
+	} {
+		if out, err := runCmd(t, args...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); err == nil {
+		t.Fatal("a command opened the default database instead of the configured one")
+	}
+	// The backup holds the administrator created through the same file.
+	db, err := store.Open(t.Context(), backup, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.UserByEmail(t.Context(), "a@example.vn"); err != nil {
+		t.Fatalf("the backup is not of the configured database: %v", err)
+	}
+	// A broken file stops the command with the file's problem.
+	if err := os.WriteFile(cfgPath, []byte("[database]\nurl = 5\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCmd(t, "report", "verify", "--config", cfgPath); err == nil || !strings.Contains(err.Error(), "database.url") {
+		t.Fatalf("a broken file: %v", err)
+	}
+}

@@ -27,7 +27,7 @@ func runDemo(ctx context.Context, args []string, stdout, _ io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("demo: unexpected argument %q", fs.Arg(0))
 	}
-	db, err := openStore(ctx, *dsn)
+	db, err := dsn.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("import units: %w", err)
 		}
 	}
-	db, err := openStore(ctx, *dsn)
+	db, err := dsn.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -97,21 +97,35 @@ func runVersion(_ context.Context, args []string, stdout, _ io.Writer) error {
 	return nil
 }
 
-// envOr returns the environment variable or the default.
-func envOr(key, def string) string {
-	if v, ok := os.LookupEnv(key); ok && v != "" {
-		return v
-	}
-	return def
-}
 
 // defaultDB is the embedded default: a SQLite file in ./data, created on first use.
 const defaultDB = "data/motcua.db"
 
-// dbFlag registers the common --db flag (env MOTCUA_DB).
-func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", envOr("MOTCUA_DB", defaultDB),
-		"CSDL: đường dẫn tệp SQLite hoặc postgres://… / database: SQLite file path or postgres:// URL (env MOTCUA_DB)")
+// dbSource is the database of a command that opens one: --db, else MOTCUA_DB, else
+// database.url of the configuration file (--config or MOTCUA_CONFIG), else the embedded
+// default, the order serve uses, so `motcua backup --config /etc/motcua/motcua.toml`
+// backs up the database the server runs on.
+type dbSource struct{ st *settings }
+
+// dbFlag registers the common --db and --config flags.
+func dbFlag(fs *flag.FlagSet) dbSource { return dbSource{bindSettings(fs, "database.url")} }
+
+// url returns the database's path or URL, once the flags are parsed.
+func (d dbSource) url() (string, error) {
+	cfg, err := d.st.load()
+	if err != nil {
+		return "", err
+	}
+	return cfg.Database.URL, nil
+}
+
+// open opens and migrates the database.
+func (d dbSource) open(ctx context.Context) (*store.DB, error) {
+	dsn, err := d.url()
+	if err != nil {
+		return nil, err
+	}
+	return openStore(ctx, dsn)
 }
 
 // newFlagSet returns a flag set that prints its usage to stdout on --help.

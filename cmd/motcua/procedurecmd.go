@@ -57,7 +57,7 @@ func runImportProcedures(ctx context.Context, args []string, stdout, stderr io.W
 	if err != nil {
 		return importErrors(file, err)
 	}
-	db, err := openStore(ctx, *dsn)
+	db, err := dsn.open(ctx)
 	if err != nil {
 		return err
 	}

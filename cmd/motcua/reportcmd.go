@@ -34,7 +34,7 @@ func runReport(ctx context.Context, args []string, stdout, _ io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("report: expected one action (stats, verify, rebuild), got %v", pos)
 	}
-	db, err := openStore(ctx, *dsn)
+	db, err := dsn.open(ctx)
 	if err != nil {
 		return err
 	}
