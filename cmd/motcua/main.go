@@ -97,7 +97,6 @@ func runVersion(_ context.Context, args []string, stdout, _ io.Writer) error {
 	return nil
 }
 
-
 // defaultDB is the embedded default: a SQLite file in ./data, created on first use.
 const defaultDB = "data/motcua.db"
 
