@@ -97,8 +97,6 @@ func runVersion(_ context.Context, args []string, stdout, _ io.Writer) error {
 	return nil
 }
 
-// defaultDB is the embedded default: a SQLite file in ./data, created on first use.
-const defaultDB = "data/motcua.db"
 
 // dbSource is the database of a command that opens one: --db, else MOTCUA_DB, else
 // database.url of the configuration file (--config or MOTCUA_CONFIG), else the embedded
