@@ -97,7 +97,6 @@ func runVersion(_ context.Context, args []string, stdout, _ io.Writer) error {
 	return nil
 }
 
-
 // dbSource is the database of a command that opens one: --db, else MOTCUA_DB, else
 // database.url of the configuration file (--config or MOTCUA_CONFIG), else the embedded
 // default, the order serve uses, so `motcua backup --config /etc/motcua/motcua.toml`

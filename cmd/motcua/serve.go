@@ -28,22 +28,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	logger, err := newLogger(cfg.Log, stderr)
-	if err != nil {
-		return err
-	}
-	logger.Info("configuration", "config", cfg)
 	secureCookies, err := parseSecure(cfg.Server.SecureCookies, cfg.Server.Addr)
 	if err != nil {
 		return err
 	}
-	db, err := openStoreWith(ctx, cfg.Database.URL, storeOptions(cfg), logger)
+	logger, db, err := startService(ctx, cfg, stderr)
 	if err != nil {
-		return scrubbed(cfg, "open database", err)
+		return err
 	}
 	defer db.Close()
-	logger.Info("database ready", "dialect", db.Dialect())
-	logReplica(db, logger)
 	if cfg.Server.Demo {
 		res, err := demo.Load(ctx, db, demo.Options{})
 		if err != nil {
@@ -79,6 +72,24 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		<-jobsDone // the runs in progress end with ctx
 	}
 	return err
+}
+
+// startService is the start of the long-running commands (serve, worker): the logger of
+// the log settings, the configuration logged (secrets redacted), the database opened and
+// migrated, and whether reports read from the replica.
+func startService(ctx context.Context, cfg config.Config, stderr io.Writer) (*slog.Logger, *store.DB, error) {
+	logger, err := newLogger(cfg.Log, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	logger.Info("configuration", "config", cfg)
+	db, err := openStoreWith(ctx, cfg.Database.URL, storeOptions(cfg), logger)
+	if err != nil {
+		return nil, nil, scrubbed(cfg, "open database", err)
+	}
+	logger.Info("database ready", "dialect", db.Dialect())
+	logReplica(db, logger)
+	return logger, db, nil
 }
 
 // logReplica says whether reports read from the replica, and why not.

@@ -27,14 +27,9 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	logger, err := newLogger(cfg.Log, stderr)
+	logger, db, err := startService(ctx, cfg, stderr)
 	if err != nil {
 		return err
-	}
-	logger.Info("configuration", "config", cfg)
-	db, err := openStoreWith(ctx, cfg.Database.URL, storeOptions(cfg), logger)
-	if err != nil {
-		return scrubbed(cfg, "open database", err)
 	}
 	defer db.Close()
 	runner, err := newRunner(db, logger, jobs.Options{})
