@@ -357,7 +357,13 @@ func (db *DB) Index766Entries(ctx context.Context, definitionID string, unitIDs 
 // returns the district's ID for every path under it); a ranking groups by child unit.
 // Figures come from the rollups (Stats, with in-progress counts at today at the latest),
 // ratings given in the period, and the publications in place on the period's last day
-// (or today, if sooner).
+// (or today, if sooner) in the units that exist that day.
+//
+// The paths are those of a report (a unit and its predecessors, store.Predecessors), so a
+// successor's index for a past period counts its predecessors' dossiers, ratings and
+// publications, and for a period after the reorganisation only its own: the retired
+// units' rollups and ratings stop at their end, and their publications are left out
+// from then on even if nobody withdrew them.
 func (db *DB) Index766Measures(ctx context.Context, under []string, from, to calendar.Date, today time.Time, group func(path string) string) (map[string]report.Measures, error) {
 	type parts struct {
 		stats   report.Stats
@@ -383,9 +389,15 @@ func (db *DB) Index766Measures(ctx context.Context, under []string, from, to cal
 	if err != nil {
 		return nil, err
 	}
+	day := to
+	if t := calendar.DateOf(today); t.Before(day) {
+		day = t
+	}
+	on := unit.NewDate(day.Year, day.Month, day.Day)
 	paths := make(map[string]string, len(units))
+	existing := make(map[string]bool, len(units))
 	for _, u := range units {
-		paths[u.ID] = u.Path
+		paths[u.ID], existing[u.ID] = u.Path, u.ActiveOn(on)
 	}
 	for id, st := range per {
 		if p := at(paths[id]); p != nil {
@@ -399,17 +411,16 @@ func (db *DB) Index766Measures(ctx context.Context, under []string, from, to cal
 	}); err != nil {
 		return nil, err
 	}
-	day := to
-	if t := calendar.DateOf(today); t.Before(day) {
-		day = t
-	}
-	pubs, err := db.Publications(ctx, PublicationFilter{Under: under, ActiveOn: unit.NewDate(day.Year, day.Month, day.Day)})
+	pubs, err := db.Publications(ctx, PublicationFilter{Under: under, ActiveOn: on})
 	if err != nil {
 		return nil, err
 	}
 	for _, pub := range pubs {
+		if !existing[pub.UnitID] {
+			continue // a unit retired by then publishes nothing, withdrawn or not
+		}
 		if p := at(pub.UnitPath); p != nil {
-			p.catalog = p.catalog.Plus(catalogCount(pub.Procedure, unit.NewDate(day.Year, day.Month, day.Day)))
+			p.catalog = p.catalog.Plus(catalogCount(pub.Procedure, on))
 		}
 	}
 	out := make(map[string]report.Measures, len(acc))

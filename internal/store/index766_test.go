@@ -289,3 +289,82 @@ func TestIndex766Measures(t *testing.T) {
 		}
 	})
 }
+
+// TestIndex766MeasuresUnderSuccessors retires a commune after it received and rated
+// dossiers in March 2026 and merges it into a new commune from 1 July (the commune's
+// publications are left in place, as a forgetful administrator would). Read through the
+// new commune's lineage (store.Predecessors, the paths the reports read), March holds the
+// former commune's dossiers, ratings and catalog, as its report does; its own path alone
+// holds none. After the merger the lineage adds nothing to the catalog: a retired unit
+// publishes nothing, withdrawn or not.
+func TestIndex766MeasuresUnderSuccessors(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		k := newDesk(t, db)
+		a := k.resolve(t, k.receive(t, vnTime(2026, 3, 2, 9, 0)), vnTime(2026, 3, 3, 9, 0))
+		a = k.act(t, k.receiver, a, dossier.Command{Action: dossier.ActReturn, Channel: dossier.AtDesk, At: vnTime(2026, 3, 3, 15, 0)})
+		k.receive(t, vnTime(2026, 3, 20, 9, 0)) // still in progress at the merger
+		if err := db.RateDossier(ctx, &portal.Rating{DossierID: a.ID, Level: portal.Satisfied, RatedAt: vnTime(2026, 3, 5, 9, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		merger := d(2026, 7, 1)
+		prov, err := db.Unit(ctx, k.commune.ParentID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		merged := mustCreate(t, db, unit.Unit{Code: "08199", Name: "Xã Thanh Ba Mới", Kind: unit.Commune, ParentID: prov.ID, ValidFrom: merger})
+		if err := db.PublishProcedure(ctx, merged.ID, k.code, merger, ""); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []unit.Unit{k.agency, k.commune} {
+			u.ValidTo = merger
+			if u.ID == k.commune.ID {
+				u.Successors = []string{merged.ID}
+			}
+			if err := db.UpdateUnit(ctx, &u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		preds, err := db.Predecessors(ctx, merged)
+		if err != nil || len(preds) != 1 || preds[0].ID != k.commune.ID {
+			t.Fatalf("predecessors: %v %v", names(preds), err)
+		}
+		lineage := []string{merged.Path, preds[0].Path}
+		today := vnTime(2026, 10, 15, 9, 0)
+		measures := func(under []string, from, to calendar.Date) report.Measures {
+			t.Helper()
+			m, err := db.Index766Measures(ctx, under, from, to, today, func(string) string { return "x" })
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m["x"]
+		}
+
+		march, own, former := measures(lineage, cday(2026, 3, 1), cday(2026, 3, 31)),
+			measures([]string{merged.Path}, cday(2026, 3, 1), cday(2026, 3, 31)),
+			measures([]string{k.commune.Path}, cday(2026, 3, 1), cday(2026, 3, 31))
+		st, err := db.Stats(ctx, store.StatsQuery{Under: lineage, From: cday(2026, 3, 1).Start(), To: cday(2026, 3, 31).Start(), Today: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if march[report.MeasureReceived] != 2 || march[report.MeasureReceived] != st.Received() || march[report.MeasureOnTime] != st.OnTime() ||
+			march[report.MeasureRatings] != 1 || march[report.MeasurePublished] != 1 {
+			t.Errorf("March through the lineage: %v (the report: %d received, %d on time)", march, st.Received(), st.OnTime())
+		}
+		for _, name := range report.MeasureNames {
+			if march[name] != former[name] || own[name] != 0 {
+				t.Errorf("March %s: lineage %d, the former commune %d, the new commune's own path %d", name, march[name], former[name], own[name])
+			}
+		}
+
+		aug, ownAug := measures(lineage, cday(2026, 8, 1), cday(2026, 8, 31)), measures([]string{merged.Path}, cday(2026, 8, 1), cday(2026, 8, 31))
+		if aug[report.MeasurePublished] != 1 || aug[report.MeasureReceived] != 0 || aug[report.MeasureInProgressOverdue] != 1 {
+			t.Errorf("August through the lineage: %v", aug)
+		}
+		for _, name := range report.MeasureNames {
+			if name != report.MeasureInProgressOverdue && aug[name] != ownAug[name] {
+				t.Errorf("August %s: lineage %d, own path %d", name, aug[name], ownAug[name])
+			}
+		}
+	})
+}
