@@ -95,7 +95,8 @@ const tenMonths2022 = "period=months&year=2022&months=10"
 // months, with the district as a row as the tree was then, in the district's own report
 // reached from there, and in the API; that a commune's report holds the former communes
 // merged into it and not the district; and that an official of another province reads
-// none of it. The dashboards follow the same tree.
+// none of it. The dashboards and the service index of Decision 766
+// (index766UnderSuccessors) follow the same tree.
 func TestReportsUnderSuccessors(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		d := newDemoSite(t, db)
@@ -201,6 +202,8 @@ func TestReportsUnderSuccessors(t *testing.T) {
 		if code, _, _ := old.get(link[1]); code != http.StatusOK {
 			t.Errorf("the late dossier: %d", code)
 		}
+
+		index766UnderSuccessors(t, d)
 	})
 }
 

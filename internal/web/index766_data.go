@@ -60,10 +60,12 @@ func provinceOf(path string) string {
 }
 
 // buildIndex766 scores the unit of the query over its period with the version in force on
-// the period's last day and, when ranking is asked, each child unit that existed in the
-// period (agencies are counted in their unit, not ranked). Measures come from the rollups,
-// the ratings and the catalog (store.Index766Measures): a district's are its communes'
-// sums. Entered scores are those of the unit and the exact period.
+// the period's last day and, when ranking is asked, the units its report's breakdown shows
+// for the period (agencies are counted in their unit, not ranked). Measures come from the
+// rollups, the ratings and the catalog (store.Index766Measures) of the unit and its
+// predecessors (rq.under(), as the reports read them): a district's are its communes'
+// sums, and today's province for 2022 scores the former district. Entered scores are
+// those of the unit and the exact period.
 func (s *Server) buildIndex766(ctx context.Context, rq reportQuery, ranking bool) (*index766Result, error) {
 	vs := &index766Versions{db: s.db, day: rq.Period, cache: map[string]store.Index766Version{}}
 	res := &index766Result{Query: rq}
@@ -93,44 +95,36 @@ func (s *Server) buildIndex766(ctx context.Context, rq reportQuery, ranking bool
 	return res, nil
 }
 
-// index766Ranking scores the children of the query's unit (the provinces for "every
-// unit") and orders them by total, best first; ties keep the official order.
+// index766Ranking scores the rows of the query's report breakdown (reportRowsOf: the
+// unit's children and, through its predecessors, the units of the tree as it was; the
+// provinces for "every unit"), leaving out the agencies, and orders them by total, best
+// first; ties keep the official order. Each row holds the figures of the units below it,
+// as in the breakdown, and the scores entered for the row's own unit.
 func (s *Server) index766Ranking(ctx context.Context, rq reportQuery, vs *index766Versions) ([]index766Row, error) {
-	f := store.UnitFilter{ParentID: rq.Unit.ID}
-	if rq.All {
-		f = store.UnitFilter{Kinds: []unit.Kind{unit.Province, unit.City}}
-	}
-	units, err := s.db.ListUnits(ctx, f)
+	t, err := s.reportRowsOf(ctx, rq)
 	if err != nil {
 		return nil, err
 	}
-	from, to := reportUnitDate(rq.Period.From), reportUnitDate(rq.Period.To)
-	var rows []index766Row
-	index := map[string]int{}
-	for _, u := range units {
-		existed := (u.ValidFrom.IsZero() || !to.Before(u.ValidFrom)) && (u.ValidTo.IsZero() || from.Before(u.ValidTo))
-		if u.Kind.IsAgency() || !existed {
-			continue
-		}
-		index[u.ID] = len(rows)
-		rows = append(rows, index766Row{Unit: u})
-	}
-	if len(rows) == 0 {
-		return nil, nil
-	}
 	measures, err := s.db.Index766Measures(ctx, rq.under(), rq.Period.From, rq.Period.To, s.cfg.Now(), func(path string) string {
-		rest := strings.TrimPrefix(path, rq.Unit.Path)
-		if rq.All {
-			rest = strings.TrimPrefix(path, "/")
-		}
-		next, _, _ := strings.Cut(rest, "/")
-		if _, ok := index[next]; ok {
-			return next
+		if i := t.rowOfPath(path); i >= 0 && !t.Units[i].Kind.IsAgency() {
+			return t.Units[i].ID
 		}
 		return ""
 	})
 	if err != nil {
 		return nil, err
+	}
+	var rows []index766Row
+	for _, u := range t.Units {
+		m := measures[u.ID]
+		figures := slices.ContainsFunc(report.MeasureNames, func(x report.Measure) bool { return m[x] != 0 })
+		if u.Kind.IsAgency() || !breakdownShows(u, rq.Period, figures) {
+			continue
+		}
+		rows = append(rows, index766Row{Unit: u, Measures: m})
+	}
+	if len(rows) == 0 {
+		return nil, nil
 	}
 	byVersion := map[string][]string{}
 	for i := range rows {
@@ -138,7 +132,7 @@ func (s *Server) index766Ranking(ctx context.Context, rq reportQuery, vs *index7
 		if err != nil {
 			return nil, err
 		}
-		rows[i].Version, rows[i].Measures = v, measures[rows[i].Unit.ID]
+		rows[i].Version = v
 		byVersion[v.ID] = append(byVersion[v.ID], rows[i].Unit.ID)
 	}
 	entries := map[string]map[string]report.Entry{}

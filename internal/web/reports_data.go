@@ -276,14 +276,11 @@ func (s *Server) childrenStatsOf(ctx context.Context, rq reportQuery, rows *repo
 			rest = rest.Plus(st)
 		}
 	}
-	from, to := reportUnitDate(rq.Period.From), reportUnitDate(rq.Period.To)
 	var out []childStats
 	for i, u := range units {
-		existed := (u.ValidFrom.IsZero() || !to.Before(u.ValidFrom)) && (u.ValidTo.IsZero() || from.Before(u.ValidTo))
-		if stats[i].IsZero() && (!existed || u.Kind.IsAgency()) {
-			continue // not there at the time, or an agency that received nothing
+		if breakdownShows(u, rq.Period, !stats[i].IsZero()) {
+			out = append(out, childStats{Unit: u, Stats: stats[i]})
 		}
-		out = append(out, childStats{Unit: u, Stats: stats[i]})
 	}
 	// Administrative units by their statistics code, as official lists order them, then
 	// the unit's own agencies by name.

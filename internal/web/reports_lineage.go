@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/motcua/motcua/internal/auth"
+	"github.com/motcua/motcua/internal/report"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/unit"
 )
@@ -145,6 +146,20 @@ func (t *reportRows) rowOf(id string) int {
 		return -1
 	}
 	return t.rowOfPath(p)
+}
+
+// breakdownShows says whether a candidate row appears in the breakdown of a period: a unit with
+// figures always does; one without only if it existed during the period (not the 148
+// communes of 2025 in a 2022 report) and is not an agency (a steering committee receives
+// no dossiers). The reports, the dashboards and the service index of Decision 766 show
+// the same rows.
+func breakdownShows(u unit.Unit, p report.Period, figures bool) bool {
+	if figures {
+		return true
+	}
+	from, to := reportUnitDate(p.From), reportUnitDate(p.To)
+	existed := (u.ValidFrom.IsZero() || !to.Before(u.ValidFrom)) && (u.ValidTo.IsZero() || from.Before(u.ValidTo))
+	return existed && !u.Kind.IsAgency()
 }
 
 // predecessorsOf lists the retired units whose figures a unit's reports include.
