@@ -182,9 +182,10 @@ func index766APIOps() []apiOp {
 			Summary: "Decision 766/QĐ-TTg service index of a unit (with its subtree) over a period: every group and indicator with its score, formula and inputs",
 			Description: "Chỉ số phục vụ người dân, doanh nghiệp theo Quyết định 766/QĐ-TTg: 100 điểm, sáu nhóm; mỗi chỉ số có điểm, công thức, " +
 				"tử số và mẫu số (hoặc điểm do cán bộ nhập kèm bằng chứng). Bộ chỉ số dùng là phiên bản có hiệu lực ngày cuối kỳ của tỉnh, nếu không có thì của quốc gia. " +
-				"by=children: thêm xếp hạng các đơn vị trực thuộc theo tổng điểm. / The service index of Decision 766/QĐ-TTg: 100 points in six groups; " +
+				"by=children: thêm xếp hạng các đơn vị trực thuộc theo tổng điểm, như cây đơn vị trong kỳ (đơn vị đã sáp nhập tính vào đơn vị kế thừa, như báo cáo). / The service index of Decision 766/QĐ-TTg: 100 points in six groups; " +
 				"each indicator has its score, formula, numerator and denominator (or the score an official entered with evidence). The version used is the " +
-				"province's in force on the period's last day, else the national one. by=children adds the ranking of the child units by total.",
+				"province's in force on the period's last day, else the national one. by=children adds the ranking of the child units by total, " +
+				"as the tree was in the period (retired units count under their successors, as in the reports).",
 			Query: append(reportQueryParams(),
 				apiParam{"by", "children: thêm xếp hạng đơn vị trực thuộc / add the ranking of the child units", "string", false}),
 			Response: apiIndex766JSON{}},
