@@ -71,13 +71,15 @@ func (db *DB) BeginBulkLoad(ctx context.Context) (end func(context.Context) erro
 	}, nil
 }
 
-// secondaryIndexes returns the statements that create table's indexes other than those
-// of its primary key and unique constraints, by name.
+// secondaryIndexes returns the statements that create table's indexes other than its
+// primary key and unique ones (constraints or partial unique indexes, which must hold
+// during a load too), by name.
 func (db *DB) secondaryIndexes(ctx context.Context, table string) (map[string]string, error) {
-	query := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL`
+	query := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL
+		AND sql NOT LIKE 'CREATE UNIQUE %'`
 	if db.dialect == Postgres {
 		query = `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1 AND schemaname = current_schema()
-			AND indexname NOT IN (SELECT conname FROM pg_constraint)`
+			AND indexname NOT IN (SELECT conname FROM pg_constraint) AND indexdef NOT LIKE 'CREATE UNIQUE %'`
 	}
 	rows, err := db.write.QueryContext(ctx, query, table)
 	if err != nil {

@@ -30,8 +30,9 @@ type LateQuery struct {
 }
 
 // lateDossiers is the select of the late dossiers q chooses, in two parts that each read
-// an index: the resolved late (dossiers_unit_timeliness: each agency's late dossiers by
-// receipt) and the open past their appointment (dossiers_state_due).
+// an index: the resolved late (dossiers_unit_late: each agency's late dossiers by receipt,
+// a partial index whose condition the query repeats literally, so that both databases
+// match it) and the open past their appointment (dossiers_state_due).
 func (q LateQuery) lateDossiers(columns string) (string, []any) {
 	var c conds
 	agencies := "d.unit_id IN (SELECT u.id FROM units u)"
@@ -40,7 +41,7 @@ func (q LateQuery) lateDossiers(columns string) (string, []any) {
 	}
 	from, to, late := c.arg(q.From.UTC()), c.arg(q.To.UTC()), c.arg("late")
 	received := "d.received_at >= " + from + " AND d.received_at < " + to
-	resolved := `SELECT ` + columns + ` FROM dossiers d WHERE ` + agencies + ` AND d.timeliness = ` + late + ` AND ` + received
+	resolved := `SELECT ` + columns + ` FROM dossiers d WHERE ` + agencies + ` AND d.timeliness = 'late' AND ` + received
 	open := `SELECT ` + columns + ` FROM dossiers d WHERE d.state IN (` + c.arg(string(dossier.Received)) + `, ` +
 		c.arg(string(dossier.Processing)) + `) AND d.due_at < ` + c.arg(q.Now.UTC()) + ` AND d.timeliness <> ` + late +
 		` AND ` + agencies + ` AND ` + received

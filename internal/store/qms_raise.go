@@ -203,10 +203,11 @@ func (db *DB) evidenceOf(ctx context.Context, s raiseScopeT, m qms.Month, today 
 	}
 	from, to := m.Start().UTC(), m.End().UTC()
 
-	// Dossiers resolved late in the month, by their receiving agency.
+	// Dossiers resolved late in the month, by their receiving agency ('late' written
+	// literally: both databases then read the partial index of late dossiers).
 	var c conds
 	c.under("u.path", s.under)
-	c.add("d.timeliness = " + c.arg("late"))
+	c.add("d.timeliness = 'late'")
 	c.add("d.resolved_at >= " + c.arg(from))
 	c.add("d.resolved_at < " + c.arg(to))
 	type hit struct {
