@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/motcua/motcua/internal/calendar"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/portal"
+	"github.com/motcua/motcua/internal/procedure"
+)
+
+// PublicDossier is what the citizens' look-up reads of the dossier a reference names, in
+// one statement with the lock of the look-up's throttling key: only the columns the
+// look-up shows or checks, not the fifty of a dossier. Dossier holds ID, Code,
+// CurrentUnitID, State, StepIndex, Channel, ProcedureCode, ProcedureName, Limit,
+// Applicant.Name and .Phone (the second factor), FeeTotal, the dates, Timeliness,
+// ClosingReason and LookupSecret; its workflow, components and missing papers are JSON
+// decoded only when asked for (StepKind, Components, Missing), since most look-ups show
+// none of them.
+type PublicDossier struct {
+	Found       bool // false: no dossier has that reference (only LockedUntil is set)
+	Dossier     dossier.Dossier
+	UnitName    string    // the name of the unit holding the dossier now
+	Rated       bool      // the applicant has rated it
+	LockedUntil time.Time // the lock of the throttling key, zero when none was set
+
+	workflow, components, missing string
+}
+
+// StepKind is the kind of the workflow step the dossier is at (empty when the index is
+// out of range), read without decoding the rest of the workflow.
+func (p PublicDossier) StepKind() (procedure.StepKind, error) {
+	var steps []struct {
+		Kind procedure.StepKind `json:"kind"`
+	}
+	if err := p.decode(p.workflow, &steps); err != nil {
+		return "", err
+	}
+	if i := p.Dossier.StepIndex; i >= 0 && i < len(steps) {
+		return steps[i].Kind, nil
+	}
+	return "", nil
+}
+
+// Components are the dossier's papers, as taken in.
+func (p PublicDossier) Components() ([]dossier.Component, error) {
+	var out []dossier.Component
+	return out, p.decode(p.components, &out)
+}
+
+// Missing lists what a supplement request asks for.
+func (p PublicDossier) Missing() ([]dossier.SupplementItem, error) {
+	var out []dossier.SupplementItem
+	return out, p.decode(p.missing, &out)
+}
+
+func (p PublicDossier) decode(text string, into any) error {
+	if err := json.Unmarshal([]byte(text), into); err != nil {
+		return fmt.Errorf("dossier %s: decode: %w", p.Dossier.ID, err)
+	}
+	return nil
+}
+
+// publicColumns lists what PublicDossier reads, in the order scanPublic reads it: the
+// dossier d, its current unit u, whether it was rated and the lock f.
+const publicColumns = `d.id, COALESCE(d.code, ''), d.current_unit_id, d.state, d.step_index, d.workflow, d.channel,
+	d.procedure_code, d.procedure_name, d.time_limit, d.applicant_name, d.applicant_phone, d.components, d.fee_total,
+	d.created_at, d.received_at, d.due_at, d.extended_due_at, d.missing, d.resolved_at, d.timeliness, d.returned_at,
+	d.closing_reason, d.lookup_secret, COALESCE(u.name, ''),
+	EXISTS (SELECT 1 FROM dossier_ratings r WHERE r.dossier_id = d.id), f.locked_until`
+
+// The public look-ups, by code and by receipt number ($1), with the lock of the key $2.
+const (
+	publicFrom = ` FROM dossiers d LEFT JOIN units u ON u.id = d.current_unit_id
+		LEFT JOIN login_failures f ON f.key = $2`
+	publicByCode    = `SELECT ` + publicColumns + publicFrom + ` WHERE d.code = $1`
+	publicByReceipt = `SELECT ` + publicColumns + publicFrom + ` WHERE d.id = $1`
+)
+
+// PublicDossier reads the dossier ref names (by code, or by receipt number: the dossier's
+// ID) for the public look-up, and the lock of the throttling key lockKey, in one statement
+// when the dossier exists. A reference that names no dossier, or the zero Reference (one
+// that did not parse), answers Found false with the key's lock.
+func (db *DB) PublicDossier(ctx context.Context, ref portal.Reference, lockKey string) (PublicDossier, error) {
+	query, arg := publicByCode, ref.Code
+	if ref.Code == "" {
+		query, arg = publicByReceipt, ref.Receipt
+	}
+	if arg != "" {
+		p, err := scanPublic(db.readRow(ctx, query, arg, lockKey))
+		if !errors.Is(err, sql.ErrNoRows) {
+			return p, err
+		}
+	}
+	_, _, locked, err := db.LoginFailures(ctx, lockKey)
+	return PublicDossier{LockedUntil: locked}, err
+}
+
+func scanPublic(row *sql.Row) (PublicDossier, error) {
+	p := PublicDossier{Found: true}
+	d := &p.Dossier
+	var (
+		state, channel, limit                                 string
+		received, due, extended, resolved, returned, lockedTo sql.NullTime
+	)
+	err := row.Scan(&d.ID, &d.Code, &d.CurrentUnitID, &state, &d.StepIndex, &p.workflow, &channel,
+		&d.ProcedureCode, &d.ProcedureName, &limit, &d.Applicant.Name, &d.Applicant.Phone, &p.components, &d.FeeTotal,
+		&d.CreatedAt, &received, &due, &extended, &p.missing, &resolved, &d.Timeliness, &returned,
+		&d.ClosingReason, &d.LookupSecret, &p.UnitName, &p.Rated, &lockedTo)
+	if errors.Is(err, sql.ErrNoRows) {
+		return PublicDossier{}, err
+	}
+	if err != nil {
+		return PublicDossier{}, fmt.Errorf("public dossier: %w", err)
+	}
+	d.State, d.Channel = dossier.State(state), dossier.Channel(channel)
+	d.ReceivedAt, d.Due, d.ExtendedDue = received.Time, due.Time, extended.Time
+	d.ResolvedAt, d.ReturnedAt, p.LockedUntil = resolved.Time, returned.Time, lockedTo.Time
+	if d.Limit, err = calendar.ParseLimit(limit); err != nil {
+		return PublicDossier{}, fmt.Errorf("dossier %s time limit: %w", d.ID, err)
+	}
+	return p, nil
+}
