@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/procedure"
 	"github.com/motcua/motcua/internal/report"
+	"github.com/motcua/motcua/internal/store"
 )
 
 // portalRoutes registers the citizens' public portal (issue 6): look-up, procedures in
@@ -118,13 +118,7 @@ func (s *Server) lookup(r *http.Request, ref, factor string) (lookupView, error)
 	ctx := r.Context()
 	ref, factor = strings.TrimSpace(ref), strings.TrimSpace(factor)
 	parsed, ok := portal.ParseReference(ref)
-	refKey := "lookup-ref:" + strings.ToUpper(ref)
-	if ok {
-		refKey = "lookup-ref:" + parsed.String()
-	}
-	if len(refKey) > 100 { // a malformed reference is never found; its key needs no more
-		refKey = refKey[:100]
-	}
+	refKey := lookupRefKey(ref, parsed, ok)
 	// Every look-up counts for the client address and one with a second factor for the
 	// reference, in this process and before the factor is compared, so a burst on one
 	// server compares at most lookupRefLimit factors; the reference's failures are counted
@@ -135,37 +129,35 @@ func (s *Server) lookup(r *http.Request, ref, factor string) (lookupView, error)
 	if allowed && factor != "" {
 		allowed, until = s.refs.allow(refKey, now)
 	}
-	if allowed {
-		var err error
-		if until, err = s.throttle.lockedUntil(ctx, refKey); err != nil {
-			return lookupView{}, err
-		}
-	}
-	if !until.IsZero() {
+	if !allowed {
 		return lookupView{}, s.tooMany("portal.lookup_too_many", until)
 	}
-	d, err := s.findDossier(ctx, parsed, ok)
-	if err == nil && factor != "" && !portal.FactorMatches(d, factor) {
-		err = errLookup
-	}
+	// The dossier and the reference's lock in the database, read together.
+	p, err := s.db.PublicDossier(ctx, parsed, refKey)
 	if err != nil {
-		if failure.Is(err, failure.NotFound) && factor != "" {
-			if _, ferr := s.throttle.attempt(ctx, refKey, lookupRefLimit); ferr != nil {
-				return lookupView{}, ferr
+		return lookupView{}, err
+	}
+	if until := s.throttle.locked(p.LockedUntil); !until.IsZero() {
+		return lookupView{}, s.tooMany("portal.lookup_too_many", until)
+	}
+	if !lookupFound(p, parsed) || (factor != "" && !portal.FactorMatches(p.Dossier, factor)) {
+		if factor != "" {
+			if _, err := s.throttle.attempt(ctx, refKey, lookupRefLimit); err != nil {
+				return lookupView{}, err
 			}
 		}
-		return lookupView{}, err
+		return lookupView{}, errLookup
 	}
 	if factor != "" {
 		s.refs.release(refKey, now)
 	}
-	v, err := s.lookupView(ctx, d, factor != "")
+	v, err := s.lookupView(p, factor != "")
 	if err != nil {
 		return lookupView{}, err
 	}
 	v.Reference = parsed.String()
 	if parsed.Receipt != "" {
-		v.Receipt = d.ID
+		v.Receipt = p.Dossier.ID
 	}
 	if v.Verified {
 		v.Factor = factor
@@ -173,48 +165,44 @@ func (s *Server) lookup(r *http.Request, ref, factor string) (lookupView, error)
 	return v, nil
 }
 
-// findDossier loads the dossier of a parsed reference: by code, or by receipt number for
-// an online dossier. Anything else is errLookup.
-func (s *Server) findDossier(ctx context.Context, ref portal.Reference, ok bool) (dossier.Dossier, error) {
-	if !ok {
-		return dossier.Dossier{}, errLookup
+// lookupRefKey is the throttling key of a reference as typed: its normal form when it
+// parses.
+func lookupRefKey(ref string, parsed portal.Reference, ok bool) string {
+	key := "lookup-ref:" + strings.ToUpper(ref)
+	if ok {
+		key = "lookup-ref:" + parsed.String()
 	}
-	var (
-		d   dossier.Dossier
-		err error
-	)
-	if ref.Code != "" {
-		d, err = s.db.DossierByCode(ctx, ref.Code)
-	} else {
-		d, err = s.db.Dossier(ctx, ref.Receipt)
-		if err == nil && d.Channel != dossier.Online {
-			err = errLookup
-		}
+	if len(key) > 100 { // a malformed reference is never found; its key needs no more
+		key = key[:100]
 	}
-	if failure.Is(err, failure.NotFound) || failure.Is(err, failure.Invalid) {
-		return dossier.Dossier{}, errLookup
-	}
-	return d, err
+	return key
 }
 
-func (s *Server) lookupView(ctx context.Context, d dossier.Dossier, verified bool) (lookupView, error) {
-	now := s.cfg.Now()
+// lookupFound reports whether the reference found its dossier: by code, or by receipt
+// number for an online dossier only.
+func lookupFound(p store.PublicDossier, ref portal.Reference) bool {
+	return p.Found && (ref.Receipt == "" || p.Dossier.Channel == dossier.Online)
+}
+
+func (s *Server) lookupView(p store.PublicDossier, verified bool) (lookupView, error) {
+	d, now := p.Dossier, s.cfg.Now()
 	v := lookupView{dossierID: d.ID, Code: d.Code, State: d.State, SubmittedAt: d.CreatedAt, ReceivedAt: d.ReceivedAt, Due: d.Due,
 		ExtendedDue: d.ExtendedDue, ResolvedAt: d.ResolvedAt, ReturnedAt: d.ReturnedAt,
 		Late: d.Overdue(now) || d.Timeliness == "late", Timeliness: d.Timeliness, Verified: verified}
 	if d.Channel != dossier.Online {
 		v.SubmittedAt = time.Time{}
 	}
+	var err error
 	if d.State.Open() || d.State == dossier.Ready {
-		v.StepKind = d.Step().Kind
-		names, err := s.db.UnitNames(ctx, []string{d.CurrentUnitID})
-		if err != nil {
+		if v.StepKind, err = p.StepKind(); err != nil {
 			return v, err
 		}
-		v.StepUnit = names[d.CurrentUnitID]
+		v.StepUnit = p.UnitName
 	}
 	if d.State == dossier.Supplement {
-		v.Missing = d.Missing
+		if v.Missing, err = p.Missing(); err != nil {
+			return v, err
+		}
 	}
 	if d.State == dossier.Refused {
 		v.Refusal = d.ClosingReason
@@ -223,14 +211,12 @@ func (s *Server) lookupView(ctx context.Context, d dossier.Dossier, verified boo
 		return v, nil
 	}
 	v.Applicant, v.Procedure, v.ProcedureRef = d.Applicant.Name, d.ProcedureName, d.ProcedureCode
-	v.Channel, v.Components = d.Channel, d.Components
-	v.Limit, v.FeeTotal = d.Limit, d.FeeTotal
+	v.Channel, v.Limit, v.FeeTotal = d.Channel, d.Limit, d.FeeTotal
+	if v.Components, err = p.Components(); err != nil {
+		return v, err
+	}
 	if d.State == dossier.Returned {
-		rated, err := s.db.Rated(ctx, d.ID)
-		if err != nil {
-			return v, err
-		}
-		v.Rated, v.CanRate = rated, !rated
+		v.Rated, v.CanRate = p.Rated, !p.Rated
 	}
 	return v, nil
 }

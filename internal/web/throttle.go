@@ -33,16 +33,13 @@ type throttle struct {
 	now func() time.Time
 }
 
-// lockedUntil returns when the key's lock ends (zero if not locked), counting nothing.
-func (t *throttle) lockedUntil(ctx context.Context, key string) (time.Time, error) {
-	_, _, until, err := t.db.LoginFailures(ctx, key)
-	if err != nil {
-		return time.Time{}, err
-	}
+// locked returns a key's lock read from the database (store.LoginFailures,
+// store.PublicDossier) if it has not ended yet, zero otherwise.
+func (t *throttle) locked(until time.Time) time.Time {
 	if until.After(t.now()) {
-		return until, nil
+		return until
 	}
-	return time.Time{}, nil
+	return time.Time{}
 }
 
 // attempt counts one attempt for the key; beyond limit in the window the key is locked and
