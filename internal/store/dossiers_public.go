@@ -20,7 +20,7 @@ import (
 // CurrentUnitID, State, StepIndex, Channel, ProcedureCode, ProcedureName, Limit,
 // Applicant.Name and .Phone (the second factor), FeeTotal, the dates, Timeliness,
 // ClosingReason and LookupSecret; its workflow, components and missing papers are JSON
-// decoded only when asked for (StepKind, Components, Missing), since most look-ups show
+// decoded only when asked for (StepKind, ReceivedComponents, Missing), since most look-ups show
 // none of them.
 type PublicDossier struct {
 	Found       bool // false: no dossier has that reference (only LockedUntil is set)
@@ -47,10 +47,22 @@ func (p PublicDossier) StepKind() (procedure.StepKind, error) {
 	return "", nil
 }
 
-// Components are the dossier's papers, as taken in.
-func (p PublicDossier) Components() ([]dossier.Component, error) {
-	var out []dossier.Component
-	return out, p.decode(p.components, &out)
+// ReceivedComponents names the papers taken in, in the dossier's order.
+func (p PublicDossier) ReceivedComponents() ([]string, error) {
+	var comps []struct {
+		Name     string `json:"name"`
+		Received bool   `json:"received"`
+	}
+	if err := p.decode(p.components, &comps); err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(comps))
+	for _, c := range comps {
+		if c.Received {
+			names = append(names, c.Name)
+		}
+	}
+	return names, nil
 }
 
 // Missing lists what a supplement request asks for.

@@ -103,7 +103,7 @@ type lookupView struct {
 	Limit        calendar.Limit
 	FeeTotal     int64
 	Channel      dossier.Channel
-	Components   []dossier.Component
+	Received     []string // the names of the components taken in
 	CanRate      bool
 	Rated        bool
 }
@@ -212,7 +212,7 @@ func (s *Server) lookupView(p store.PublicDossier, verified bool) (lookupView, e
 	}
 	v.Applicant, v.Procedure, v.ProcedureRef = d.Applicant.Name, d.ProcedureName, d.ProcedureCode
 	v.Channel, v.Limit, v.FeeTotal = d.Channel, d.Limit, d.FeeTotal
-	if v.Components, err = p.Components(); err != nil {
+	if v.Received, err = p.ReceivedComponents(); err != nil {
 		return v, err
 	}
 	if d.State == dossier.Returned {
@@ -254,18 +254,42 @@ func (s *Server) lookupPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "portal_lookup", p)
 }
 
-// lookupShown is a lookupView with the figures formatted for the reader.
+// lookupShown is a lookupView as the page shows it: the labels, dates and figures the
+// template would otherwise compute with function and method calls (t, printf, datetime,
+// IsZero), which text/template makes through reflection; they were most of the look-up
+// page's rendering time. Dates are empty when not set.
 type lookupShown struct {
 	lookupView
-	LimitText string
-	FeeText   string
-	RateLink  string
-	Link      string
+	StateLabel      string
+	Waiting         bool // submitted online, not received yet
+	SubmittedText   string
+	ReceivedText    string
+	DueText         string
+	ExtendedDueText string
+	ResolvedText    string
+	ReturnedText    string
+	TimelinessLabel string
+	StepLabel       string
+	ChannelLabel    string
+	LimitText       string
+	FeeText         string
+	RateLink        string
+	Link            string
 }
 
 func (s *Server) describeLookup(lang string, v lookupView) lookupShown {
-	out := lookupShown{lookupView: v}
+	out := lookupShown{lookupView: v, StateLabel: s.labelOf(lang, "dossier.state_", string(v.State)),
+		Waiting: v.State == dossier.Submitted, SubmittedText: datetimeText(v.SubmittedAt),
+		ReceivedText: datetimeText(v.ReceivedAt), DueText: datetimeText(v.Due), ExtendedDueText: datetimeText(v.ExtendedDue),
+		ResolvedText: datetimeText(v.ResolvedAt), ReturnedText: datetimeText(v.ReturnedAt)}
+	if v.Timeliness != "" {
+		out.TimelinessLabel = s.labelOf(lang, "portal.timeliness_", v.Timeliness)
+	}
+	if v.StepKind != "" {
+		out.StepLabel = s.labelOf(lang, "workflow.step.", string(v.StepKind))
+	}
 	if v.Verified {
+		out.ChannelLabel = s.labelOf(lang, "portal.channel_", string(v.Channel))
 		out.LimitText = s.limitText(lang, v.Limit)
 		out.FeeText = s.money(lang, v.FeeTotal)
 		out.Link = lookupLink(v.Reference, v.Factor)
@@ -275,6 +299,10 @@ func (s *Server) describeLookup(lang string, v lookupView) lookupShown {
 	}
 	return out
 }
+
+// labelOf translates the label of a value whose key is built from it (a state, a
+// channel, a step kind), as the page's template built it with printf.
+func (s *Server) labelOf(lang, prefix, value string) string { return s.i18n.T(lang, prefix+value) }
 
 func lookupQuery(ref, factor string) string {
 	return "ma=" + url.QueryEscape(ref) + "&k=" + url.QueryEscape(factor)

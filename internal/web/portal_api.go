@@ -91,11 +91,9 @@ func (s *Server) lookupJSON(lang string, v lookupView) lookupJSON {
 	}
 	if v.Verified {
 		out.Applicant = &lookupApplicantJSON{Name: v.Applicant}
-		comps := []string{}
-		for _, c := range v.Components {
-			if c.Received {
-				comps = append(comps, c.Name)
-			}
+		comps := v.Received
+		if comps == nil {
+			comps = []string{} // lists are always arrays
 		}
 		out.Procedure = &lookupProcedureJSON{Code: v.ProcedureRef, Name: v.Procedure, TimeLimit: v.Limit.String(),
 			FeeTotal: v.FeeTotal, Channel: string(v.Channel), Components: comps}

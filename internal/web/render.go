@@ -145,12 +145,7 @@ func templateFuncs(cat *i18n.Catalogs, lang string) template.FuncMap {
 			}
 			return t.In(vnZone).Format("02/01/2006")
 		},
-		"datetime": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.In(vnZone).Format("02/01/2006 15:04")
-		},
+		"datetime": datetimeText,
 		"fieldErr": func(errs map[string]string, field string) string { return errs[field] },
 		"indent": func(depth int) template.CSS {
 			return template.CSS(fmt.Sprintf("padding-left:%.1frem", float64(depth)*1.25))
@@ -169,6 +164,15 @@ func templateFuncs(cat *i18n.Catalogs, lang string) template.FuncMap {
 			return false
 		},
 	}
+}
+
+// datetimeText writes an instant as a date and time in Asia/Ho_Chi_Minh, or nothing for
+// the zero time (the template function datetime).
+func datetimeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(vnZone).Format("02/01/2006 15:04")
 }
 
 // page is what every template receives: the layout's needs plus the page's own data.
