@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"text/template/parse"
 	"time"
 
@@ -251,14 +252,31 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		s.serverError(w, r, fmt.Errorf("no template %q", name))
 		return
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
 		s.serverError(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8") // the security headers: securityHeaders
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
+}
+
+// Pages and JSON answers are written to a buffer first; the buffers are reused, since
+// growing a new one to a page's size allocated twice that size on every request.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer keeps the rare huge answer's buffer out of the pool.
+const maxPooledBuffer = 256 << 10
+
+func getBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBuffer {
+		b.Reset()
+		buffers.Put(b)
+	}
 }
 
 // statusOf maps an application error kind to an HTTP status.
@@ -398,9 +416,32 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	j := jsonWriters.Get().(*jsonWriter)
+	defer j.put()
+	if j.enc.Encode(v) == nil {
+		_, _ = j.buf.WriteTo(w)
+	}
+}
+
+// jsonWriter is an indenting JSON encoder with its buffer, reused across answers (the
+// encoder keeps its indentation buffer).
+type jsonWriter struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonWriters = sync.Pool{New: func() any {
+	j := &jsonWriter{}
+	j.enc = json.NewEncoder(&j.buf)
+	j.enc.SetIndent("", "  ")
+	return j
+}}
+
+func (j *jsonWriter) put() {
+	if j.buf.Cap() <= maxPooledBuffer {
+		j.buf.Reset()
+		jsonWriters.Put(j)
+	}
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
