@@ -51,7 +51,7 @@ func TestPublicDossier(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, ref := range []portal.Reference{{Code: want.Code}, {Receipt: want.ID}} {
-				got, err := db.PublicDossier(ctx, ref, c.key)
+				got, err := db.PublicDossier(ctx, ref, c.key, "free address")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -62,9 +62,22 @@ func TestPublicDossier(t *testing.T) {
 			}
 		}
 		for _, ref := range []portal.Reference{{Code: "000.00.41.H29-260205-9999"}, {Receipt: "0190a1b2-0000-7000-8000-000000000000"}, {}} {
-			got, err := db.PublicDossier(ctx, ref, "key")
+			got, err := db.PublicDossier(ctx, ref, "key", "free address")
 			if err != nil || got.Found || !got.LockedUntil.Equal(until) {
 				t.Errorf("%+v: found %v, locked until %v, %v", ref, got.Found, got.LockedUntil, err)
+			}
+		}
+		// The address's lock counts too, found or not, and the later of two locks wins.
+		addrUntil := until.Add(5 * time.Minute)
+		if err := db.SetLoginFailures(ctx, "locked address", 30, now, addrUntil); err != nil {
+			t.Fatal(err)
+		}
+		for _, ref := range []portal.Reference{{Code: open.Code}, {Code: "000.00.41.H29-260205-9999"}} {
+			for _, refKey := range []string{"key", "other"} {
+				got, err := db.PublicDossier(ctx, ref, refKey, "locked address")
+				if err != nil || !got.LockedUntil.Equal(addrUntil) {
+					t.Errorf("%+v %s with a locked address: locked until %v, want %v (%v)", ref, refKey, got.LockedUntil, addrUntil, err)
+				}
 			}
 		}
 	})

@@ -67,11 +67,13 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request) {
 }
 
 // Look-up throttling, on the sign-in throttle's window: every look-up counts for the
-// client address (in this process: addressLimiter), and every second factor tried for the
-// reference typed (in this process until it matches, and when wrong in the database,
-// across servers), so the four phone digits cannot be tried through many addresses.
+// client address in this process (addressLimiter), and a look-up that finds nothing counts
+// for the address in the database too, so codes cannot be tried through many servers
+// either; every second factor tried for the reference typed counts in this process until
+// it matches, and when wrong in the database, across servers, so the four phone digits
+// cannot be tried through many addresses.
 const (
-	lookupLimit    = 30 // look-ups per address per window
+	lookupLimit    = 30 // look-ups per address per window (and misses, across servers)
 	lookupRefLimit = 10 // failed factors per reference per window
 )
 
@@ -118,12 +120,13 @@ func (s *Server) lookup(r *http.Request, ref, factor string) (lookupView, error)
 	ctx := r.Context()
 	ref, factor = strings.TrimSpace(ref), strings.TrimSpace(factor)
 	parsed, ok := portal.ParseReference(ref)
-	refKey := lookupRefKey(ref, parsed, ok)
+	refKey, addrKey := lookupRefKey(ref, parsed, ok), "lookup-addr:"+clientIP(r)
 	// Every look-up counts for the client address and one with a second factor for the
 	// reference, in this process and before the factor is compared, so a burst on one
-	// server compares at most lookupRefLimit factors; the reference's failures are counted
-	// in the database too, which holds the limit across servers (a burst spread over N
-	// servers compares at most N × lookupRefLimit before it locks everywhere).
+	// server compares at most lookupRefLimit factors; the reference's failures and the
+	// address's misses are counted in the database too, which holds the limits across
+	// servers (a burst spread over N servers compares at most N × lookupRefLimit factors
+	// and gets at most N answers past lookupLimit misses before it locks everywhere).
 	now := s.cfg.Now()
 	allowed, until := s.lookups.allow(clientIP(r), now)
 	if allowed && factor != "" {
@@ -132,8 +135,8 @@ func (s *Server) lookup(r *http.Request, ref, factor string) (lookupView, error)
 	if !allowed {
 		return lookupView{}, s.tooMany("portal.lookup_too_many", until)
 	}
-	// The dossier and the reference's lock in the database, read together.
-	p, err := s.db.PublicDossier(ctx, parsed, refKey)
+	// The dossier and the reference's and the address's locks, read together.
+	p, err := s.db.PublicDossier(ctx, parsed, refKey, addrKey)
 	if err != nil {
 		return lookupView{}, err
 	}
@@ -145,6 +148,13 @@ func (s *Server) lookup(r *http.Request, ref, factor string) (lookupView, error)
 			if _, err := s.throttle.attempt(ctx, refKey, lookupRefLimit); err != nil {
 				return lookupView{}, err
 			}
+		}
+		until, err := s.throttle.attempt(ctx, addrKey, lookupLimit)
+		if err != nil {
+			return lookupView{}, err
+		}
+		if !until.IsZero() {
+			return lookupView{}, s.tooMany("portal.lookup_too_many", until)
 		}
 		return lookupView{}, errLookup
 	}

@@ -249,6 +249,33 @@ func TestPortalLookupThrottle(t *testing.T) {
 	})
 }
 
+// TestPortalLookupThrottleAcrossServers: two servers on one database (each with its own
+// per-address count in memory), one client address spreading look-ups of unknown codes
+// over both. The misses are counted in the database, so together they get lookupLimit
+// answers, not lookupLimit each, and then both servers refuse the address, even for a
+// code that exists.
+func TestPortalLookupThrottleAcrossServers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		k := newPortalDesk(t, db)
+		d := k.receive(t, time.Now().Add(-time.Hour), "Nguyễn Thị Hương")
+		servers := []*client{newClient(t, k.srv), newClient(t, startServer(t, db))}
+		for i := range lookupLimit {
+			miss := fmt.Sprintf("/tra-cuu?ma=000.52.15.H29-260101-%04d", i+1)
+			if code, _, _ := servers[i%2].get(miss); code != http.StatusNotFound {
+				t.Fatalf("miss %d on server %d: %d", i+1, i%2+1, code)
+			}
+		}
+		if code, _, _ := servers[0].get("/tra-cuu?ma=000.52.15.H29-260101-0999"); code != http.StatusTooManyRequests {
+			t.Fatalf("miss %d, beyond the limit of both servers together: %d", lookupLimit+1, code)
+		}
+		for i, c := range servers {
+			if code, _, _ := c.get("/api/v1/public/lookup?ma=" + url.QueryEscape(d.Code)); code != http.StatusTooManyRequests {
+				t.Errorf("server %d answered a locked address: %d", i+1, code)
+			}
+		}
+	})
+}
+
 // upload is one file part of a submission.
 type upload struct {
 	field, name string

@@ -10,8 +10,9 @@ import (
 // until lockFor after the limit was reached, like the sign-in throttle. It answers
 // without touching the database, so the public look-up (which counts every request)
 // costs no write per request. Behind several servers an address may therefore send up
-// to limit to each; what guards the look-up's second factor, the count of wrong factors
-// per reference, stays in the database (the throttle) and holds across servers. Safe for
+// to limit to each; what guards against guessing, the count of look-ups that found
+// nothing per address and of wrong factors per reference, is kept in the database too
+// (the throttle) and holds across servers. Safe for
 // concurrent use; the table is bounded (maxAddresses), forgetting expired addresses
 // first.
 type addressLimiter struct {
