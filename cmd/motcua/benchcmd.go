@@ -146,8 +146,14 @@ func shifted(op func(context.Context, int) error, by int) func(context.Context, 
 	return func(ctx context.Context, i int) error { return op(ctx, i+by) }
 }
 
+// progressPrinter shows a step's progress on one line; clients 0 is a step without
+// clients (generating data), which shows how many of how many instead.
 func progressPrinter(w io.Writer, name string, clients int) func(done, n int) {
 	return func(done, n int) {
+		if clients == 0 {
+			fmt.Fprintf(w, "\r%-10s %3d%% (%d / %d)", name, done*100/n, done, n)
+			return
+		}
 		fmt.Fprintf(w, "\r%-10s %3d máy khách / clients: %3d%%", name, clients, done*100/n)
 	}
 }
@@ -182,7 +188,7 @@ func benchData(ctx context.Context, dsn string, n, days int, stdout, stderr io.W
 		return fmt.Errorf("bench data: the database must be empty (it has %d units)", count)
 	}
 	res, err := bench.Generate(ctx, db, bench.DataOptions{Dossiers: n, Days: days, Seed: 1,
-		From: time.Date(2023, 1, 1, 0, 0, 0, 0, calendar.Location())}, progressPrinter(stderr, "data", 1))
+		From: time.Date(2023, 1, 1, 0, 0, 0, 0, calendar.Location())}, progressPrinter(stderr, "data", 0))
 	fmt.Fprintln(stderr)
 	if err != nil {
 		return err
