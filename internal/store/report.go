@@ -88,13 +88,20 @@ func (db *DB) sumRanges(ctx context.Context, under []string, ranges [][2]string)
 	if len(segs) == 0 {
 		return out, nil
 	}
+	// The agencies are selected once for every segment (a materialised common table: on
+	// PostgreSQL each segment's own subquery scanned the units again, a quarter of a
+	// province's report over 1 million dossiers).
 	var c conds
+	with, agencies := "", ""
+	if len(under) > 0 {
+		with, agencies = "WITH agencies AS MATERIALIZED ("+agencyIDs(&c, under)+") ", "SELECT id FROM agencies"
+	}
 	parts := make([]string, len(segs))
 	for j, seg := range segs {
-		parts[j] = fmt.Sprintf(`SELECT '%d', %s FROM %s r WHERE %s`, j, sumColumns(), seg.table, seg.where(&c, under))
+		parts[j] = fmt.Sprintf(`SELECT '%d', %s FROM %s r WHERE %s`, j, sumColumns(), seg.table, seg.where(&c, agencies))
 	}
 	bySeg := make([]report.Sums, len(segs))
-	err := db.groupedSums(ctx, strings.Join(parts, " UNION ALL "), c.args, func(key string, s report.Sums) {
+	err := db.groupedSums(ctx, with+strings.Join(parts, " UNION ALL "), c.args, func(key string, s report.Sums) {
 		j, _ := strconv.Atoi(key)
 		bySeg[j] = s
 	})

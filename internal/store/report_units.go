@@ -47,12 +47,14 @@ type rollupSegment struct {
 	table, col, lo, hi string
 }
 
-// where adds to c the conditions that select the segment's rows of the agencies under the
-// paths, and returns them joined (one query may hold several segments, sharing c's
-// parameters).
-func (seg rollupSegment) where(c *conds, under []string) string {
+// where adds to c the conditions that select the segment's rows of the agencies (a query
+// of their IDs, agencyIDs; empty for every agency), and returns them joined (one query may
+// hold several segments, sharing c's parameters).
+func (seg rollupSegment) where(c *conds, agencies string) string {
 	start := len(c.where)
-	agenciesUnder(c, under)
+	if agencies != "" {
+		c.add("r.unit_id IN (" + agencies + ")")
+	}
 	c.add(fmt.Sprintf("r.%s >= %s", seg.col, c.arg(seg.lo)))
 	c.add(fmt.Sprintf("r.%s <= %s", seg.col, c.arg(seg.hi)))
 	return strings.Join(c.where[start:], " AND ")
@@ -142,7 +144,7 @@ func (db *DB) sumRangeByUnit(ctx context.Context, under []string, from, to strin
 // sumTableByUnit adds one segment's sums per agency into out.
 func (db *DB) sumTableByUnit(ctx context.Context, seg rollupSegment, under []string, out map[string]report.Sums) error {
 	var c conds
-	query := `SELECT r.unit_id, ` + sumColumns() + ` FROM ` + seg.table + ` r WHERE ` + seg.where(&c, under) +
+	query := `SELECT r.unit_id, ` + sumColumns() + ` FROM ` + seg.table + ` r WHERE ` + seg.where(&c, agencyIDs(&c, under)) +
 		` GROUP BY r.unit_id`
 	err := db.groupedSums(ctx, query, c.args, func(id string, s report.Sums) {
 		total := out[id]
@@ -153,6 +155,15 @@ func (db *DB) sumTableByUnit(ctx context.Context, seg rollupSegment, under []str
 		return fmt.Errorf("sum %s by unit: %w", seg.table, err)
 	}
 	return nil
+}
+
+// agencyIDs is the query of the IDs of the units under the paths, adding its parameters to
+// c, or empty when paths is empty (every unit).
+func agencyIDs(c *conds, under []string) string {
+	if len(under) == 0 {
+		return ""
+	}
+	return "SELECT u.id FROM units u WHERE " + c.anyUnder("u.path", under)
 }
 
 // agenciesUnder keeps the rollup rows r of the units under the paths (all when empty):
