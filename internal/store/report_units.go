@@ -52,9 +52,7 @@ type rollupSegment struct {
 // hold several segments, sharing c's parameters).
 func (seg rollupSegment) where(c *conds, agencies string) string {
 	start := len(c.where)
-	if agencies != "" {
-		c.add("r.unit_id IN (" + agencies + ")")
-	}
+	agenciesIn(c, agencies)
 	c.add(fmt.Sprintf("r.%s >= %s", seg.col, c.arg(seg.lo)))
 	c.add(fmt.Sprintf("r.%s <= %s", seg.col, c.arg(seg.hi)))
 	return strings.Join(c.where[start:], " AND ")
@@ -168,9 +166,13 @@ func agencyIDs(c *conds, under []string) string {
 
 // agenciesUnder keeps the rollup rows r of the units under the paths (all when empty):
 // the units are selected first, so the rollups are read through their primary key.
-func agenciesUnder(c *conds, under []string) {
-	if len(under) > 0 {
-		c.add("r.unit_id IN (SELECT u.id FROM units u WHERE " + c.anyUnder("u.path", under) + ")")
+func agenciesUnder(c *conds, under []string) { agenciesIn(c, agencyIDs(c, under)) }
+
+// agenciesIn keeps the rollup rows r of the agencies a query of IDs selects (all when
+// the query is empty).
+func agenciesIn(c *conds, agencies string) {
+	if agencies != "" {
+		c.add("r.unit_id IN (" + agencies + ")")
 	}
 }
 
