@@ -111,13 +111,17 @@ func (db *DB) PublicDossier(ctx context.Context, ref portal.Reference, refKey, a
 			return p, err
 		}
 	}
+	locks, err := queryAll(ctx, db.read, "look-up locks", func(r interface{ Scan(...any) error }) (time.Time, error) {
+		var t sql.NullTime
+		err := r.Scan(&t)
+		return t.Time, err
+	}, `SELECT locked_until FROM login_failures WHERE key IN ($1, $2)`, refKey, addrKey)
+	if err != nil {
+		return PublicDossier{}, err
+	}
 	var p PublicDossier
-	for _, key := range []string{refKey, addrKey} {
-		_, _, locked, err := db.LoginFailures(ctx, key)
-		if err != nil {
-			return PublicDossier{}, err
-		}
-		p.LockedUntil = later(p.LockedUntil, locked)
+	for _, t := range locks {
+		p.LockedUntil = later(p.LockedUntil, t)
 	}
 	return p, nil
 }
