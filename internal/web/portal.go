@@ -120,7 +120,8 @@ func (s *Server) lookup(r *http.Request, ref, factor string) (lookupView, error)
 	ctx := r.Context()
 	ref, factor = strings.TrimSpace(ref), strings.TrimSpace(factor)
 	parsed, ok := portal.ParseReference(ref)
-	refKey, addrKey := lookupRefKey(ref, parsed, ok), "lookup-addr:"+clientIP(r)
+	ip := clientIP(r)
+	refKey, addrKey := lookupRefKey(ref, parsed, ok), "lookup-addr:"+ip
 	// Every look-up counts for the client address and one with a second factor for the
 	// reference, in this process and before the factor is compared, so a burst on one
 	// server compares at most lookupRefLimit factors; the reference's failures and the
@@ -128,7 +129,7 @@ func (s *Server) lookup(r *http.Request, ref, factor string) (lookupView, error)
 	// servers (a burst spread over N servers compares at most N × lookupRefLimit factors
 	// and gets at most N answers past lookupLimit misses before it locks everywhere).
 	now := s.cfg.Now()
-	allowed, until := s.lookups.allow(clientIP(r), now)
+	allowed, until := s.lookups.allow(ip, now)
 	if allowed && factor != "" {
 		allowed, until = s.refs.allow(refKey, now)
 	}
